@@ -1,0 +1,147 @@
+"""The static import graph of the project's sources, read with `ast` and cached by file stat.
+
+A task's inputs include every project file its producer would import. We find them without
+importing anything: each file is parsed once, its imports (at any depth, including those inside
+functions) are resolved to project files, and the result is cached keyed by (mtime_ns, size)
+so the no-op path only stats files and reads one small JSON file.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from apigen.atomic_write import write_text_if_changed
+
+CACHE_FORMAT = 1
+
+
+class ImportGraph:
+    """Imports of the Python files under `src_dir` (all paths relative to the project root)."""
+
+    def __init__(self, src_dir: Path, cache_file: Path | None = None) -> None:
+        self.src_dir = src_dir
+        self.cache_file = cache_file
+        self._entries: dict[str, list[object]] = {}
+        self._dirty = False
+        self._files_of: dict[str, list[Path]] = {}
+        self._load_cache()
+
+    # -- resolution -------------------------------------------------------------------------
+
+    def module_name(self, path: Path) -> str:
+        """`src/a/b/c.py` -> `a.b.c`; `src/a/b/__init__.py` -> `a.b`."""
+        parts = list(path.relative_to(self.src_dir).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts.pop()
+        return ".".join(parts)
+
+    def files_of(self, dotted: str) -> list[Path]:
+        """The project files importing `dotted` executes: parent `__init__.py`s, then the module.
+
+        Empty for modules outside the project (stdlib, third party); for `pkg.mod.attr` the
+        walk stops at the last part that is a file.
+        """
+        found = self._files_of.get(dotted)
+        if found is None:
+            found = []
+            base = self.src_dir
+            for part in dotted.split("."):
+                base = base / part
+                if (base / "__init__.py").is_file():
+                    found.append(base / "__init__.py")
+                    continue
+                if base.with_suffix(".py").is_file():
+                    found.append(base.with_suffix(".py"))
+                break
+            self._files_of[dotted] = found
+        return found
+
+    def closure(self, roots: Iterable[Path]) -> list[Path]:
+        """Every project file reachable from `roots` through imports, sorted."""
+        seen: set[Path] = set()
+        pending = list(roots)
+        while pending:
+            path = pending.pop()
+            if path in seen or not path.is_file():
+                continue
+            seen.add(path)
+            for dotted in self.imports_of(path):
+                pending.extend(self.files_of(dotted))
+        return sorted(seen)
+
+    # -- parsing with a stat-keyed cache ----------------------------------------------------
+
+    def imports_of(self, path: Path) -> list[str]:
+        """Absolute dotted names `path` may import (for `from a import b`: `a` and `a.b`)."""
+        key = path.as_posix()
+        stat = path.stat()
+        cached = self._entries.get(key)
+        if cached is not None and cached[0] == stat.st_mtime_ns and cached[1] == stat.st_size:
+            return cached[2]  # type: ignore[return-value]
+        names = self._parse_imports(path)
+        self._entries[key] = [stat.st_mtime_ns, stat.st_size, names]
+        self._dirty = True
+        return names
+
+    def _parse_imports(self, path: Path) -> list[str]:
+        try:
+            tree = ast.parse(path.read_bytes(), filename=str(path))
+        except (SyntaxError, ValueError):
+            # The producer's own import reports the syntax error with file and line; the graph
+            # only has to keep the broken file as an input so fixing it reruns the task.
+            return []
+        package = self.module_name(path)
+        if path.name != "__init__.py":
+            package = package.rpartition(".")[0]
+        names: set[str] = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                base = _absolute(package, node.module, node.level)
+                if base is None:
+                    continue
+                names.add(base)
+                names.update(f"{base}.{alias.name}" for alias in node.names if alias.name != "*")
+        return sorted(names)
+
+    def _load_cache(self) -> None:
+        if self.cache_file is None:
+            return
+        try:
+            data = json.loads(self.cache_file.read_bytes())
+        except (OSError, ValueError):
+            return
+        if isinstance(data, dict) and data.get("format") == CACHE_FORMAT:
+            entries = data.get("files")
+            if isinstance(entries, dict):
+                self._entries = entries
+
+    def save(self) -> None:
+        """Persist the cache if anything was parsed since it was loaded."""
+        if self.cache_file is None or not self._dirty:
+            return
+        live = {key: value for key, value in self._entries.items() if os.path.exists(key)}
+        payload = json.dumps({"format": CACHE_FORMAT, "files": live}, sort_keys=True)
+        try:
+            write_text_if_changed(self.cache_file, payload)
+        except OSError:
+            pass  # a cache we cannot write only costs speed
+        self._dirty = False
+
+
+def _absolute(package: str, module: str | None, level: int) -> str | None:
+    """Resolve `from <level dots><module> import ...` inside `package`."""
+    if level == 0:
+        return module
+    parts = package.split(".") if package else []
+    if level - 1 > len(parts):
+        return None
+    base = parts[: len(parts) - (level - 1)]
+    if module:
+        base.append(module)
+    return ".".join(base) or None

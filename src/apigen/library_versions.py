@@ -1,0 +1,40 @@
+"""Versions of the installed libraries that shape generated output, read without importing them.
+
+`importlib.metadata.version()` scans every sys.path entry per call; listing each site folder
+once and reading the `<name>-<version>.dist-info` folder names is enough and much cheaper on
+the no-op path.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Iterable
+
+DIST_INFO = re.compile(r"(?P<name>.+?)-(?P<version>[^-]+)\.dist-info\Z")
+
+
+def _normalise(name: str) -> str:
+    return re.sub(r"[-_.]+", "_", name).lower()
+
+
+def installed_versions(names: Iterable[str]) -> dict[str, str]:
+    """{name: version} for each requested distribution ('missing' if not installed)."""
+    wanted = {_normalise(name): name for name in names}
+    found: dict[str, str] = {}
+    for folder in sys.path:
+        try:
+            entries = os.listdir(folder or ".")
+        except OSError:
+            continue
+        for entry in entries:
+            match = DIST_INFO.match(entry)
+            if match:
+                key = _normalise(match.group("name"))
+                if key in wanted and wanted[key] not in found:
+                    found[wanted[key]] = match.group("version")
+        if len(found) == len(wanted):
+            break
+    python = ".".join(map(str, sys.version_info[:2]))
+    return {"python": python} | {name: found.get(name, "missing") for name in sorted(wanted.values())}

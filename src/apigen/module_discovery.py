@@ -1,0 +1,114 @@
+"""Find modules and their API versions by looking at folders only: no import, no parsing.
+
+The module contract (docs/architecture.md): `modules/<name>/` is a package named by a
+lowercase Python identifier, holding `__init__.py` (the `<Name>Module` class) and one
+`api/v<N>.py` per API version. Versions sort numerically, so v10 comes after v2.
+"""
+
+from __future__ import annotations
+
+import keyword
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from apigen.derived_names import module_class_name
+from apigen.user_errors import Finding
+
+MODULE_NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
+VERSION_FILE = re.compile(r"v([1-9][0-9]*)\.py\Z")
+# Folders the app itself owns: a module by one of these names would shadow them.
+RESERVED_MODULE_NAMES = frozenset({"shared", "models", "modules", "app", "api", "ws"})
+
+
+@dataclass(frozen=True)
+class ModuleSource:
+    """One module as found on disk."""
+
+    name: str
+    package_dir: Path
+    versions: tuple[int, ...]
+
+    @property
+    def class_name(self) -> str:
+        return module_class_name(self.name)
+
+    def api_file(self, version: int) -> Path:
+        return self.package_dir / "api" / f"v{version}.py"
+
+
+@dataclass(frozen=True)
+class Discovery:
+    modules: tuple[ModuleSource, ...]
+    problems: tuple[Finding, ...]
+
+    def module(self, name: str) -> ModuleSource:
+        for module in self.modules:
+            if module.name == name:
+                return module
+        raise KeyError(name)
+
+
+def discover_modules(modules_dir: Path) -> Discovery:
+    """Scan `modules_dir`; folders that break the contract become problems, not modules."""
+    modules: list[ModuleSource] = []
+    problems: list[Finding] = []
+    try:
+        entries = sorted(os.scandir(modules_dir), key=lambda entry: entry.name)
+    except FileNotFoundError:
+        return Discovery((), (Finding(str(modules_dir), None, "modules folder not found"),))
+    for entry in entries:
+        if not entry.is_dir() or entry.name.startswith(("_", ".")):
+            continue
+        folder = Path(modules_dir, entry.name)
+        problem = _name_problem(entry.name)
+        if problem:
+            problems.append(Finding(str(folder), None, problem))
+            continue
+        if not (folder / "__init__.py").is_file():
+            problems.append(
+                Finding(
+                    str(folder),
+                    None,
+                    f"module folder has no __init__.py; add one defining class "
+                    f"{module_class_name(entry.name)}, or remove the folder",
+                )
+            )
+            continue
+        versions = _api_versions(folder / "api")
+        if not versions:
+            problems.append(
+                Finding(
+                    str(folder / "api"),
+                    None,
+                    f"module '{entry.name}' has no API version; add api/v1.py defining "
+                    "`router = APIRouter()`",
+                )
+            )
+            continue
+        modules.append(ModuleSource(entry.name, folder, versions))
+    return Discovery(tuple(modules), tuple(problems))
+
+
+def _name_problem(name: str) -> str | None:
+    if not MODULE_NAME.match(name) or keyword.iskeyword(name):
+        suggestion = re.sub(r"[^a-z0-9_]", "_", name.lower()).strip("_") or "module"
+        if suggestion[0].isdigit() or keyword.iskeyword(suggestion):
+            suggestion = f"m_{suggestion}"
+        return (
+            f"module folder name '{name}' is not a lowercase Python identifier; "
+            f"rename the folder, e.g. to '{suggestion}'"
+        )
+    if name in RESERVED_MODULE_NAMES:
+        return f"module folder name '{name}' is reserved by the project; choose another name"
+    return None
+
+
+def _api_versions(api_dir: Path) -> tuple[int, ...]:
+    try:
+        names = os.listdir(api_dir)
+    except (FileNotFoundError, NotADirectoryError):
+        return ()
+    found = (VERSION_FILE.match(name) for name in names)
+    return tuple(sorted(int(match.group(1)) for match in found if match))

@@ -1,0 +1,63 @@
+"""openapi:M — build each API version's FastAPI app in-process and write its OpenAPI document."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from apigen.atomic_write import write_text_if_changed
+from apigen.user_code import project_relative, run_user_code
+from apigen.user_errors import Finding, UserError, user_facing
+
+
+def canonical_json(document: Any) -> str:
+    """The on-disk form of every spec: 2-space indent, UTF-8, trailing newline.
+
+    Key order is the producer's own (FastAPI's, which follows the source), so a diff between two
+    versions of a spec reads like the diff of the code that made them; it is deterministic.
+    """
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def build_openapi(src_dir: str, module: str, version: int) -> dict[str, Any]:
+    """Import the module, build its version app and return the OpenAPI document."""
+
+    def build() -> dict[str, Any]:
+        from trading_api.shared.module_loader import load_module
+        from trading_api.shared.versioned_app import create_version_app
+
+        app = create_version_app(load_module(module), version)
+        _check_routes(app.routes, f"{module} v{version}")
+        return app.openapi()
+
+    return run_user_code(src_dir, f"building the {module} v{version} app", build)
+
+
+def _check_routes(routes: list[Any], owner: str) -> None:
+    """Every route, including those of mounted sub-apps, needs an operation id and a model."""
+    from fastapi.routing import APIRoute
+    from starlette.routing import Mount
+
+    findings: list[Finding] = []
+    for route in routes:
+        if isinstance(route, Mount) and hasattr(route.app, "routes"):
+            _check_routes(route.app.routes, owner)
+        elif isinstance(route, APIRoute):
+            code = getattr(route.endpoint, "__code__", None)
+            path = None if code is None else project_relative(code.co_filename)
+            line = None if code is None else code.co_firstlineno
+            for attribute in ("operation_id", "response_model"):
+                if getattr(route, attribute) is None:
+                    findings.append(
+                        Finding(path, line, f"route '{route.name}' has no {attribute} ({owner})")
+                    )
+    if findings:
+        raise UserError(findings)
+
+
+@user_facing
+def export_openapi(src_dir: str, module: str, versions: list[int], outputs: list[str]) -> None:
+    """doit action for openapi:M: one spec file per API version, rewritten only when changed."""
+    for version, output in zip(versions, outputs, strict=True):
+        write_text_if_changed(Path(output), canonical_json(build_openapi(src_dir, module, version)))

@@ -1,0 +1,50 @@
+"""Where things live in a project: sources, modules and every generated artifact.
+
+All paths are relative to the project root (doit's working directory), so `.doit.db` keys stay
+valid when CI restores a cache into a clone at another absolute path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+SPECS_DIR = Path("specs_generated")
+CLIENTS_DIR = Path("client_generated")
+CACHE_DIR = Path(".apigen-cache")
+
+
+@dataclass(frozen=True)
+class ProjectLayout:
+    """The folders of one project, as seen from its root."""
+
+    root: Path
+    src_dir: Path = Path("src")
+    package: str = "trading_api"
+    build_package: str = "apigen"
+
+    @property
+    def modules_dir(self) -> Path:
+        return self.src_dir / self.package / "modules"
+
+    @property
+    def build_package_dir(self) -> Path:
+        return self.src_dir / self.build_package
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.build_package_dir / "templates"
+
+    @property
+    def import_cache_file(self) -> Path:
+        return CACHE_DIR / "import-graph.json"
+
+    def spec_path(self, module: str, version: int) -> Path:
+        return SPECS_DIR / f"{module}_v{version}_openapi.json"
+
+    def client_path(self, module: str, version: int) -> Path:
+        return CLIENTS_DIR / f"{module}_v{version}_client.py"
+
+    @property
+    def clients_index_path(self) -> Path:
+        return CLIENTS_DIR / "__init__.py"

@@ -1,0 +1,247 @@
+"""The doit tasks of a project, built from what is on disk without importing the backend.
+
+Per module M (all of its API versions at once):
+
+    validate:M ──> openapi:M ──> client:M ──> clients_index
+    generate:M = validate:M + openapi:M + client:M
+    generate   = every generate:M + clients_index + check_modules
+
+Each task's inputs are exactly what shapes its output (docs/tasks.md): its files, the apigen
+code that produces it (the static import closure of its producer), and the versions of the
+libraries whose behaviour shapes the output. Building this graph is filesystem work only: it
+stats files and reads a cached import graph, and imports nothing heavier than doit.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from doit.tools import config_changed
+
+from apigen.import_graph import ImportGraph
+from apigen.library_versions import installed_versions
+from apigen.module_discovery import Discovery, ModuleSource, discover_modules
+from apigen.producers import clients_index, openapi_spec, python_client, route_validation
+from apigen.project_layout import ProjectLayout
+from apigen.user_errors import UserError, user_facing
+
+# The libraries whose behaviour shapes each kind of output: upgrading one reruns those tasks.
+OPENAPI_LIBRARIES = ("fastapi", "pydantic", "pydantic-core", "starlette")
+CLIENT_LIBRARIES = ("black", "jinja2")
+
+Task = dict[str, Any]
+
+
+class ProjectTasks:
+    """Task creators for one project; dodo.py exposes its `task_*` methods to doit."""
+
+    def __init__(self, root: Path, layout: ProjectLayout | None = None) -> None:
+        self.layout = layout or ProjectLayout(root)
+
+    # -- what is on disk, computed once per doit run ----------------------------------------
+
+    @functools.cached_property
+    def discovery(self) -> Discovery:
+        return discover_modules(self.layout.modules_dir)
+
+    @functools.cached_property
+    def imports(self) -> ImportGraph:
+        return ImportGraph(self.layout.src_dir, self.layout.import_cache_file)
+
+    @functools.cached_property
+    def library_versions(self) -> dict[str, str]:
+        return installed_versions(OPENAPI_LIBRARIES + CLIENT_LIBRARIES)
+
+    def _libraries(self, names: tuple[str, ...]) -> dict[str, str]:
+        versions = self.library_versions
+        return {"python": versions["python"]} | {name: versions[name] for name in names}
+
+    def _producer_files(self, producer: Any) -> list[str]:
+        """The apigen files a producer module runs: its static import closure."""
+        path = self.layout.src_dir.joinpath(*producer.__name__.split(".")).with_suffix(".py")
+        return self._closure([path])
+
+    def _closure(self, roots: list[Path]) -> list[str]:
+        files = [path.as_posix() for path in self.imports.closure(roots)]
+        self.imports.save()
+        return files
+
+    def _module_files(self, module: ModuleSource) -> list[str]:
+        return sorted(
+            path.as_posix()
+            for path in module.package_dir.rglob("*.py")
+            if not path.parent.name.endswith("_generated")
+        )
+
+    def _spec_closure(self, module: ModuleSource) -> list[str]:
+        """Project files the exporter imports for M: its own package, shared code, models."""
+        package = self.layout.src_dir / self.layout.package
+        roots = [
+            package / "shared" / "module_loader.py",
+            package / "shared" / "versioned_app.py",
+            module.package_dir / "__init__.py",
+            *(module.api_file(version) for version in module.versions),
+        ]
+        return self._closure(roots)
+
+    def _specs(self, module: ModuleSource) -> list[str]:
+        return [self.layout.spec_path(module.name, v).as_posix() for v in module.versions]
+
+    def _clients(self, module: ModuleSource) -> list[str]:
+        return [self.layout.client_path(module.name, v).as_posix() for v in module.versions]
+
+    def _templates(self) -> list[str]:
+        return sorted(path.as_posix() for path in self.layout.templates_dir.rglob("*.jinja"))
+
+    # -- task creators (their docstrings are what `doit list` shows) ------------------------
+
+    def task_check_modules(self) -> Task:
+        """Check the modules folder: every folder is a module that follows the contract."""
+        problems = [finding.render() for finding in self.discovery.problems]
+        return {
+            "actions": [(report_layout_problems, [problems])],
+            "uptodate": [config_changed({"problems": problems})],
+            "verbosity": 1,
+        }
+
+    def task_validate(self) -> Iterator[Task]:
+        """Check a module statically: syntax, module class, every route's operation_id and response_model."""
+        producer = self._producer_files(route_validation)
+        for module in self.discovery.modules:
+            yield {
+                "name": module.name,
+                "doc": f"Check {module.name}'s sources statically (no import)",
+                "actions": [
+                    (
+                        route_validation.validate_module,
+                        [module.name, module.package_dir.as_posix(), list(module.versions)],
+                    )
+                ],
+                "file_dep": self._module_files(module) + producer,
+                "uptodate": [config_changed({"versions": list(module.versions)})],
+            }
+
+    def task_openapi(self) -> Iterator[Task]:
+        """Export a module's OpenAPI documents (one per API version) from its FastAPI app."""
+        producer = self._producer_files(openapi_spec)
+        libraries = self._libraries(OPENAPI_LIBRARIES)
+        for module in self.discovery.modules:
+            yield {
+                "name": module.name,
+                "doc": f"Export {module.name}'s OpenAPI documents to {self.layout.spec_path(module.name, 0).parent}/",
+                "actions": [
+                    (
+                        openapi_spec.export_openapi,
+                        [
+                            self.layout.src_dir.as_posix(),
+                            module.name,
+                            list(module.versions),
+                            self._specs(module),
+                        ],
+                    )
+                ],
+                "file_dep": self._spec_closure(module) + producer,
+                "targets": self._specs(module),
+                "task_dep": [f"validate:{module.name}"],
+                "uptodate": [
+                    config_changed({"libraries": libraries, "versions": list(module.versions)})
+                ],
+                "clean": True,
+            }
+
+    def task_client(self) -> Iterator[Task]:
+        """Render a module's typed Python clients (sync and async) from its OpenAPI documents."""
+        producer = self._producer_files(python_client) + self._templates()
+        libraries = self._libraries(CLIENT_LIBRARIES)
+        for module in self.discovery.modules:
+            yield {
+                "name": module.name,
+                "doc": f"Render {module.name}'s typed Python clients from its OpenAPI documents",
+                "actions": [
+                    (
+                        python_client.render_clients,
+                        [
+                            module.name,
+                            list(module.versions),
+                            self._specs(module),
+                            self._clients(module),
+                        ],
+                    )
+                ],
+                "file_dep": self._specs(module) + producer,
+                "targets": self._clients(module),
+                "uptodate": [
+                    config_changed({"libraries": libraries, "versions": list(module.versions)})
+                ],
+                "clean": True,
+            }
+
+    def task_clients_index(self) -> Task:
+        """Write client_generated/__init__.py re-exporting every generated client class."""
+        pairs = [(m.name, v) for m in self.discovery.modules for v in m.versions]
+        client_files = [self.layout.client_path(m, v).as_posix() for m, v in pairs]
+        output = self.layout.clients_index_path.as_posix()
+        return {
+            "actions": [(clients_index.write_clients_index, [pairs, client_files, output])],
+            "file_dep": self._producer_files(clients_index),
+            "targets": [output],
+            "task_dep": [f"client:{m.name}" for m in self.discovery.modules],
+            "uptodate": [config_changed({"clients": [list(pair) for pair in pairs]})],
+            "clean": True,
+        }
+
+    def task_generate(self) -> Iterator[Task]:
+        """Build every stale artifact of every module (the main job)."""
+        # The group's own attributes must come first: later subtasks add themselves to it.
+        yield {
+            "name": None,
+            "doc": "Build every stale artifact of every module (the main job)",
+            "task_dep": ["check_modules", "clients_index"],
+        }
+        for module in self.discovery.modules:
+            yield {
+                "name": module.name,
+                "doc": f"Build {module.name}'s stale artifacts and what they need",
+                "actions": None,
+                "task_dep": [f"validate:{module.name}", f"openapi:{module.name}", f"client:{module.name}"],
+            }
+
+    def task_serve(self) -> Task:
+        """Serve the API with uvicorn (after bringing generation up to date)."""
+        return {
+            "actions": [
+                (serve, [self.layout.src_dir.as_posix()], {}),
+            ],
+            "params": [
+                {"name": "host", "long": "host", "default": "127.0.0.1", "help": "interface to bind"},
+                {"name": "port", "long": "port", "type": int, "default": 8000, "help": "port to bind"},
+            ],
+            "task_dep": ["generate"],
+            "uptodate": [False],
+            "verbosity": 2,
+        }
+
+
+@user_facing
+def report_layout_problems(problems: list[str]) -> None:
+    """doit action for check_modules."""
+    if problems:
+        raise UserError.at(None, None, "\n".join(problems))
+
+
+def serve(src_dir: str, host: str, port: int) -> None:
+    """doit action for serve: run `python -m trading_api` with this project's sources."""
+    import os
+    import subprocess
+
+    env = os.environ | {"PYTHONPATH": os.pathsep.join(filter(None, [os.path.abspath(src_dir), os.environ.get("PYTHONPATH")]))}
+    try:
+        subprocess.run(
+            [sys.executable, "-m", "trading_api", "--host", host, "--port", str(port)], env=env, check=False
+        )
+    except KeyboardInterrupt:
+        pass

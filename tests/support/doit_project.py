@@ -1,0 +1,94 @@
+"""Real doit runs in temporary copies of this project."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+# What a project is made of; everything else (generated folders, caches) is build output.
+PROJECT_FILES = ("dodo.py", "pyproject.toml", "src")
+IGNORED = shutil.ignore_patterns("__pycache__", "*.egg-info", "*_generated", ".mypy_cache")
+GROUP_TASKS = ("generate",)
+
+
+def copy_project(dest: Path, source: Path = PROJECT_ROOT) -> Path:
+    """Copy the project's sources (not its build outputs) into `dest`."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in PROJECT_FILES:
+        path = source / name
+        if path.is_dir():
+            shutil.copytree(path, dest / name, ignore=IGNORED)
+        else:
+            shutil.copy2(path, dest / name)
+    return dest
+
+
+@dataclass
+class DoitRun:
+    """The outcome of one `doit` run, read from doit's JSON reporter."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+    results: dict[str, str] = field(default_factory=dict)
+    messages: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def executed(self) -> set[str]:
+        """Tasks whose actions ran (successfully or not); group tasks have none."""
+        return {
+            name
+            for name, result in self.results.items()
+            if result in ("success", "fail") and name.split(":")[0] not in GROUP_TASKS
+        }
+
+    @property
+    def failed(self) -> set[str]:
+        return {name for name, result in self.results.items() if result == "fail"}
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr + "".join(self.messages.values())
+
+
+def doit_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("PYTHONPATH", None)
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    return env
+
+
+def run_doit_command(project: Path, *argv: str, timeout: float = 300) -> DoitRun:
+    """Run `python -m doit ARGV` in `project` as a user would, output as printed."""
+    done = subprocess.run(
+        [sys.executable, "-m", "doit", *argv],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=doit_env(),
+        timeout=timeout,
+    )
+    return DoitRun(done.returncode, done.stdout, done.stderr)
+
+
+def run_doit(project: Path, *args: str, timeout: float = 300) -> DoitRun:
+    """`doit run ARGS` with doit's JSON reporter, so the test knows which tasks ran."""
+    run = run_doit_command(project, "run", "--reporter", "json", *args, timeout=timeout)
+    start = run.stdout.find("{")
+    report = json.loads(run.stdout[start:]) if start >= 0 else {"tasks": []}
+    for task in report["tasks"]:
+        run.results[task["name"]] = task["result"]
+        run.messages[task["name"]] = "".join(
+            task.get(key) or "" for key in ("out", "err", "error")
+        )
+    return run
+
+
+def module_tasks(module: str) -> set[str]:
+    return {f"validate:{module}", f"openapi:{module}", f"client:{module}"}
