@@ -1,0 +1,92 @@
+"""The build graph rebuilds exactly what is stale: real doit runs in temporary project copies."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.support.doit_project import module_tasks, run_doit
+
+MODULES = ("broker", "core", "datafeed")
+BROKER_API = Path("src/trading_api/modules/broker/api/v1.py")
+NEW_ROUTE = '''
+
+@router.get("/build-test-ping", operation_id="build_test_ping", response_model=dict[str, str])
+def build_test_ping() -> dict[str, str]:
+    """Answer a ping (added by a build-graph test)."""
+    return {"ping": "pong"}
+'''
+
+
+def append(project: Path, relative: Path, text: str) -> None:
+    path = project / relative
+    path.write_text(path.read_text() + text)
+
+
+def test_first_run_builds_everything_and_second_run_nothing(fresh_project: Path) -> None:
+    first = run_doit(fresh_project, "generate")
+    assert first.returncode == 0, first.output
+    expected = {"check_modules", "clients_index"}.union(*(module_tasks(m) for m in MODULES))
+    assert first.executed == expected
+    for module in MODULES:
+        spec = json.loads((fresh_project / f"specs_generated/{module}_v1_openapi.json").read_text())
+        assert spec["openapi"].startswith("3.")
+        assert spec["paths"]
+        client = fresh_project / f"client_generated/{module}_v1_client.py"
+        compile(client.read_text(), str(client), "exec")
+    index = (fresh_project / "client_generated/__init__.py").read_text()
+    assert "BrokerV1Client" in index and "AsyncDatafeedV1Client" in index
+
+    second = run_doit(fresh_project, "generate")
+    assert second.returncode == 0, second.output
+    assert second.executed == set()
+    assert set(second.results) >= expected  # every task was considered and found up to date
+
+
+def test_editing_a_broker_endpoint_reruns_only_broker(built_project: Path) -> None:
+    append(built_project, BROKER_API, NEW_ROUTE)
+    run = run_doit(built_project, "generate")
+    assert run.returncode == 0, run.output
+    assert run.executed == module_tasks("broker")
+    spec = json.loads((built_project / "specs_generated/broker_v1_openapi.json").read_text())
+    assert "/build-test-ping" in spec["paths"]
+    client = (built_project / "client_generated/broker_v1_client.py").read_text()
+    assert "def build_test_ping" in client
+
+
+def test_a_change_that_keeps_the_spec_stops_before_the_client(built_project: Path) -> None:
+    spec = built_project / "specs_generated/broker_v1_openapi.json"
+    before = spec.stat().st_mtime_ns
+    append(built_project, BROKER_API, "\n# a comment does not change the API\n")
+    run = run_doit(built_project, "generate")
+    assert run.returncode == 0, run.output
+    assert run.executed == {"validate:broker", "openapi:broker"}
+    assert spec.stat().st_mtime_ns == before  # early cutoff: identical bytes are not rewritten
+
+
+def test_a_deleted_client_is_restored(built_project: Path) -> None:
+    client = built_project / "client_generated/datafeed_v1_client.py"
+    original = client.read_bytes()
+    client.unlink()
+    run = run_doit(built_project, "generate")
+    assert run.returncode == 0, run.output
+    assert run.executed == {"client:datafeed"}
+    assert client.read_bytes() == original
+
+
+def test_one_module_can_be_built_alone(fresh_project: Path) -> None:
+    run = run_doit(fresh_project, "generate:broker")
+    assert run.returncode == 0, run.output
+    assert run.executed == module_tasks("broker")
+    assert (fresh_project / "client_generated/broker_v1_client.py").is_file()
+    assert not (fresh_project / "specs_generated/datafeed_v1_openapi.json").exists()
+
+
+def test_a_copy_with_new_mtimes_but_same_bytes_rebuilds_nothing(built_project: Path) -> None:
+    """What a fresh clone plus a restored CI cache looks like: every mtime is new."""
+    for path in built_project.rglob("*"):
+        if path.is_file() and ".doit.db" not in path.name:
+            path.touch()
+    run = run_doit(built_project, "generate")
+    assert run.returncode == 0, run.output
+    assert run.executed == set()
