@@ -79,18 +79,40 @@ def report(samples: dict[str, list[float]]) -> str:
     median = {name: statistics.median(values) for name, values in samples.items()}
     noop_limit = 1.5 * median["baseline"]
     rows = [
-        ("no-op `doit generate`", median["noop"], f"≤ 1.5 × baseline = {noop_limit:.2f} s", median["noop"] <= noop_limit, REFERENCE["noop"]),
-        ("full build from clean (3 modules)", median["full"], "≤ 2.0 s", median["full"] <= 2.0, REFERENCE["full"]),
-        ("one broker endpoint edited", median["edit"], "≤ 1.2 s", median["edit"] <= 1.2, REFERENCE["edit"]),
+        (
+            "no-op `doit generate`",
+            median["noop"],
+            f"≤ 1.5 × baseline = {noop_limit:.2f} s",
+            median["noop"] <= noop_limit,
+            REFERENCE["noop"],
+        ),
+        (
+            "full build from clean (3 modules)",
+            median["full"],
+            "≤ 2.0 s",
+            median["full"] <= 2.0,
+            REFERENCE["full"],
+        ),
+        (
+            "one broker endpoint edited",
+            median["edit"],
+            "≤ 1.2 s",
+            median["edit"] <= 1.2,
+            REFERENCE["edit"],
+        ),
     ]
     lines = [
-        f"Baseline `python -c \"import doit\"`: median {median['baseline']:.3f} s "
+        f'Baseline `python -c "import doit"`: median {median["baseline"]:.3f} s '
         f"(min {min(samples['baseline']):.3f}, max {max(samples['baseline']):.3f}).",
         "",
         "| case | median | min | max | target | met | reference system |",
         "|---|---|---|---|---|---|---|",
     ]
-    keys = {"no-op `doit generate`": "noop", "full build from clean (3 modules)": "full", "one broker endpoint edited": "edit"}
+    keys = {
+        "no-op `doit generate`": "noop",
+        "full build from clean (3 modules)": "full",
+        "one broker endpoint edited": "edit",
+    }
     for label, value, target, met, reference in rows:
         values = samples[keys[label]]
         lines.append(
@@ -101,9 +123,13 @@ def report(samples: dict[str, list[float]]) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rounds", type=int, default=7)
-    parser.add_argument("--write", type=Path, help="replace the generate-speed section of this markdown file")
+    parser.add_argument(
+        "--write", type=Path, help="replace the generate-speed section of this markdown file"
+    )
     args = parser.parse_args()
     samples = measure(args.rounds)
     table = report(samples)

@@ -9,6 +9,7 @@ so the no-op path only stats files and reads one small JSON file.
 from __future__ import annotations
 
 import ast
+import contextlib
 import json
 import os
 from collections.abc import Iterable
@@ -127,10 +128,8 @@ class ImportGraph:
             return
         live = {key: value for key, value in self._entries.items() if os.path.exists(key)}
         payload = json.dumps({"format": CACHE_FORMAT, "files": live}, sort_keys=True)
-        try:
+        with contextlib.suppress(OSError):  # a cache we cannot write only costs speed
             write_text_if_changed(self.cache_file, payload)
-        except OSError:
-            pass  # a cache we cannot write only costs speed
         self._dirty = False
 
 

@@ -37,4 +37,6 @@ def installed_versions(names: Iterable[str]) -> dict[str, str]:
         if len(found) == len(wanted):
             break
     python = ".".join(map(str, sys.version_info[:2]))
-    return {"python": python} | {name: found.get(name, "missing") for name in sorted(wanted.values())}
+    return {"python": python} | {
+        name: found.get(name, "missing") for name in sorted(wanted.values())
+    }

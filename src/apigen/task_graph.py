@@ -14,6 +14,7 @@ stats files and reads a cached import graph, and imports nothing heavier than do
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
 from collections.abc import Iterator
@@ -109,7 +110,7 @@ class ProjectTasks:
         }
 
     def task_validate(self) -> Iterator[Task]:
-        """Check a module statically: syntax, module class, every route's operation_id and response_model."""
+        """Check a module statically: syntax, module class, routes' operation_id/response_model."""
         producer = self._producer_files(route_validation)
         for module in self.discovery.modules:
             yield {
@@ -132,7 +133,7 @@ class ProjectTasks:
         for module in self.discovery.modules:
             yield {
                 "name": module.name,
-                "doc": f"Export {module.name}'s OpenAPI documents to {self.layout.spec_path(module.name, 0).parent}/",
+                "doc": f"Export {module.name}'s OpenAPI documents",
                 "actions": [
                     (
                         openapi_spec.export_openapi,
@@ -207,7 +208,11 @@ class ProjectTasks:
                 "name": module.name,
                 "doc": f"Build {module.name}'s stale artifacts and what they need",
                 "actions": None,
-                "task_dep": [f"validate:{module.name}", f"openapi:{module.name}", f"client:{module.name}"],
+                "task_dep": [
+                    f"validate:{module.name}",
+                    f"openapi:{module.name}",
+                    f"client:{module.name}",
+                ],
             }
 
     def task_serve(self) -> Task:
@@ -217,8 +222,19 @@ class ProjectTasks:
                 (serve, [self.layout.src_dir.as_posix()], {}),
             ],
             "params": [
-                {"name": "host", "long": "host", "default": "127.0.0.1", "help": "interface to bind"},
-                {"name": "port", "long": "port", "type": int, "default": 8000, "help": "port to bind"},
+                {
+                    "name": "host",
+                    "long": "host",
+                    "default": "127.0.0.1",
+                    "help": "interface to bind",
+                },
+                {
+                    "name": "port",
+                    "long": "port",
+                    "type": int,
+                    "default": 8000,
+                    "help": "port to bind",
+                },
             ],
             "task_dep": ["generate"],
             "uptodate": [False],
@@ -234,14 +250,12 @@ def report_layout_problems(problems: list[str]) -> None:
 
 
 def serve(src_dir: str, host: str, port: int) -> None:
-    """doit action for serve: run `python -m trading_api` with this project's sources."""
+    """doit action for serve: run `python -m trading_api` on this project's sources until Ctrl-C."""
     import os
     import subprocess
 
-    env = os.environ | {"PYTHONPATH": os.pathsep.join(filter(None, [os.path.abspath(src_dir), os.environ.get("PYTHONPATH")]))}
-    try:
-        subprocess.run(
-            [sys.executable, "-m", "trading_api", "--host", host, "--port", str(port)], env=env, check=False
-        )
-    except KeyboardInterrupt:
-        pass
+    paths = [os.path.abspath(src_dir), os.environ.get("PYTHONPATH", "")]
+    env = os.environ | {"PYTHONPATH": os.pathsep.join(path for path in paths if path)}
+    command = [sys.executable, "-m", "trading_api", "--host", host, "--port", str(port)]
+    with contextlib.suppress(KeyboardInterrupt):
+        subprocess.run(command, env=env, check=False)

@@ -37,9 +37,7 @@ def run_user_code(src_dir: str, what: str, call: Callable[[], T]) -> T:
         raise UserError.at(path, error.lineno, f"syntax error: {error.msg}") from error
     except Exception as error:
         path, line = _innermost_project_frame(error, src_dir)
-        raise UserError.at(
-            path, line, f"{what} failed: {type(error).__name__}: {error}"
-        ) from error
+        raise UserError.at(path, line, f"{what} failed: {type(error).__name__}: {error}") from error
 
 
 def _innermost_project_frame(error: BaseException, src_dir: str) -> tuple[str | None, int | None]:

@@ -38,6 +38,10 @@ class XxhashChecker(FileChangedChecker):  # type: ignore[misc]  # doit ships no 
 
     def get_state(self, dep: str, current_state: Any) -> list[Any] | None:
         stat = os.stat(dep)
-        if current_state and current_state[0] == stat.st_mtime_ns and current_state[1] == stat.st_size:
+        if (
+            current_state
+            and current_state[0] == stat.st_mtime_ns
+            and current_state[1] == stat.st_size
+        ):
             return None  # unchanged: skip hashing
         return [stat.st_mtime_ns, stat.st_size, file_digest(dep)]

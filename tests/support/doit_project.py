@@ -84,9 +84,7 @@ def run_doit(project: Path, *args: str, timeout: float = 300) -> DoitRun:
     report = json.loads(run.stdout[start:]) if start >= 0 else {"tasks": []}
     for task in report["tasks"]:
         run.results[task["name"]] = task["result"]
-        run.messages[task["name"]] = "".join(
-            task.get(key) or "" for key in ("out", "err", "error")
-        )
+        run.messages[task["name"]] = "".join(task.get(key) or "" for key in ("out", "err", "error"))
     return run
 
 

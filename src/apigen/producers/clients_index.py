@@ -25,6 +25,8 @@ def render_index(modules: list[tuple[str, int]], client_files: list[str]) -> str
     return "".join(lines)
 
 
-def write_clients_index(modules: list[tuple[str, int]], client_files: list[str], output: str) -> None:
+def write_clients_index(
+    modules: list[tuple[str, int]], client_files: list[str], output: str
+) -> None:
     """doit action for clients_index."""
     write_text_if_changed(Path(output), render_index(modules, client_files))

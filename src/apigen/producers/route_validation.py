@@ -35,7 +35,9 @@ def check_module(module: str, package_dir: str, versions: Iterable[int]) -> list
     init = root / "__init__.py"
     if init in trees and not _defines(trees[init], module_class_name(module), ast.ClassDef):
         findings.append(
-            Finding(str(init), None, f"module '{module}' must define class {module_class_name(module)}")
+            Finding(
+                str(init), None, f"module '{module}' must define class {module_class_name(module)}"
+            )
         )
     for version in versions:
         api_file = root / "api" / f"v{version}.py"

@@ -1,0 +1,138 @@
+"""The pieces the graph is built from, on small real folders."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from apigen.atomic_write import write_if_changed
+from apigen.import_graph import ImportGraph
+from apigen.library_versions import installed_versions
+from apigen.module_discovery import discover_modules
+from apigen.xxhash_checker import XxhashChecker
+
+
+def write(path: Path, text: str = "") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def test_versions_sort_numerically_and_bad_folders_are_problems(tmp_path: Path) -> None:
+    modules = tmp_path / "modules"
+    for version in (1, 2, 10):
+        write(modules / "alpha" / "api" / f"v{version}.py")
+    write(modules / "alpha" / "api" / "v01.py")  # not a version: leading zero
+    write(modules / "alpha" / "api" / "helpers.py")
+    write(modules / "alpha" / "__init__.py")
+    write(modules / "Bad-Name" / "__init__.py")
+    write(modules / "class" / "__init__.py")
+    write(modules / "shared" / "__init__.py")
+    (modules / "empty").mkdir()
+    write(modules / "noapi" / "__init__.py")
+    (modules / "_private").mkdir()
+    found = discover_modules(modules)
+    assert [(m.name, m.versions) for m in found.modules] == [("alpha", (1, 2, 10))]
+    problems = "\n".join(p.render() for p in found.problems)
+    assert (
+        "'Bad-Name' is not a lowercase Python identifier; rename the folder, e.g. to 'bad_name'"
+        in problems
+    )
+    assert "'class' is not a lowercase Python identifier" in problems
+    assert "'shared' is reserved" in problems
+    assert f"{modules / 'empty'}: module folder has no __init__.py" in problems
+    assert "module 'noapi' has no API version" in problems
+    assert "_private" not in problems
+
+
+def test_import_closure_follows_relative_absolute_and_function_level_imports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    src = Path("src")
+    write(src / "pkg" / "__init__.py")
+    write(src / "pkg" / "models" / "__init__.py", "from .orders import Order\n")
+    write(src / "pkg" / "models" / "orders.py", "import enum\n")
+    write(src / "pkg" / "models" / "unused.py")
+    write(src / "pkg" / "shared" / "__init__.py")
+    write(src / "pkg" / "shared" / "helpers.py", "def f():\n    from pkg.shared import lazy\n")
+    write(src / "pkg" / "shared" / "lazy.py")
+    write(
+        src / "pkg" / "mod" / "__init__.py",
+        "from ..models import Order\nfrom pkg.shared.helpers import f\n",
+    )
+    write(src / "pkg" / "other" / "__init__.py")
+    graph = ImportGraph(src, Path(".cache/imports.json"))
+    closure = {p.as_posix() for p in graph.closure([src / "pkg" / "mod" / "__init__.py"])}
+    assert closure == {
+        "src/pkg/__init__.py",
+        "src/pkg/mod/__init__.py",
+        "src/pkg/models/__init__.py",
+        "src/pkg/models/orders.py",
+        "src/pkg/shared/__init__.py",
+        "src/pkg/shared/helpers.py",
+        "src/pkg/shared/lazy.py",
+    }
+    graph.save()
+    assert Path(".cache/imports.json").is_file()
+
+
+def test_import_cache_is_keyed_by_stat(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    src = Path("src")
+    module = write(src / "pkg" / "__init__.py", "import pkg.a\n")
+    write(src / "pkg" / "a.py")
+    write(src / "pkg" / "b.py")
+    cache = Path("imports.json")
+    first = ImportGraph(src, cache)
+    assert first.imports_of(module) == ["pkg.a"]
+    first.save()
+    write(module, "import pkg.b  \n")  # other size: the cached entry must not be used
+    assert ImportGraph(src, cache).imports_of(module) == ["pkg.b"]
+
+
+def test_a_file_with_a_syntax_error_stays_in_the_closure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    src = Path("src")
+    broken = write(src / "pkg" / "__init__.py", "def broken(:\n")
+    assert ImportGraph(src).closure([broken]) == [broken]
+
+
+def test_checker_hashes_only_when_stat_differs(tmp_path: Path) -> None:
+    path = write(tmp_path / "f.txt", "hello")
+    checker = XxhashChecker()
+    state = checker.get_state(str(path), None)
+    assert state is not None
+    assert checker.get_state(str(path), state) is None  # unchanged stat: no new state
+    assert not checker.check_modified(str(path), os.stat(path), state)
+    os.utime(path, ns=(1, 1))  # same bytes, new mtime: the digest decides
+    assert not checker.check_modified(str(path), os.stat(path), state)
+    path.write_text("HELLO")  # same size, new bytes
+    os.utime(path, ns=(2, 2))
+    assert checker.check_modified(str(path), os.stat(path), state)
+    path.write_text("longer")
+    assert checker.check_modified(str(path), os.stat(path), state)
+
+
+def test_write_if_changed_keeps_identical_files_untouched(tmp_path: Path) -> None:
+    target = tmp_path / "out" / "spec.json"
+    assert write_if_changed(target, b"one")
+    os.utime(target, ns=(5, 5))
+    assert not write_if_changed(target, b"one")
+    assert target.stat().st_mtime_ns == 5
+    assert write_if_changed(target, b"two")
+    assert target.read_bytes() == b"two"
+    assert [p.name for p in target.parent.iterdir()] == ["spec.json"]  # no temp file left
+
+
+def test_library_versions_match_importlib_metadata() -> None:
+    from importlib.metadata import version
+
+    found = installed_versions(["doit", "xxhash", "not-a-real-distribution"])
+    assert found["doit"] == version("doit")
+    assert found["xxhash"] == version("xxhash")
+    assert found["not-a-real-distribution"] == "missing"
