@@ -1,0 +1,1 @@
+"""Backend modules: one sub-package per module, discovered from this folder at start-up."""

@@ -1,0 +1,1 @@
+"""HTTP API versions of the core module: one `v<N>.py` file per version."""

@@ -1,0 +1,1 @@
+"""HTTP API versions of the datafeed module: one `v<N>.py` file per version."""

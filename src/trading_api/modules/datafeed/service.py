@@ -1,0 +1,204 @@
+"""Simulated market data feed: configuration, symbol search and resolution, history bars, quotes.
+
+Bars are a pure function of (symbol, open time, resolution), so the same request always returns
+the same bars. The market trades 24x7 in UTC; bar open times are multiples of the bar size since
+the Unix epoch (weekly bars open on Mondays).
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from trading_api.models.market_data import (
+    BarPublic,
+    DatafeedConfigPublic,
+    ExchangePublic,
+    QuotePublic,
+    Resolution,
+    SymbolInfoPublic,
+    SymbolMatchPublic,
+    SymbolType,
+    SymbolTypePublic,
+)
+from trading_api.shared.market_simulation import (
+    EXCHANGE_DESCRIPTIONS,
+    SYMBOLS,
+    SimulatedClock,
+    SimulatedSymbol,
+    bar_at,
+    find_symbol,
+    price_at,
+    round_to_tick,
+    spread,
+)
+from trading_api.shared.service_errors import InvalidInputError, NotFoundError
+
+MAX_BARS: Final = 5_000
+RESOLUTION_SECONDS: Final = {
+    Resolution.MINUTE_1: 60,
+    Resolution.MINUTE_5: 5 * 60,
+    Resolution.MINUTE_15: 15 * 60,
+    Resolution.MINUTE_30: 30 * 60,
+    Resolution.HOUR_1: 60 * 60,
+    Resolution.HOUR_4: 4 * 60 * 60,
+    Resolution.DAY_1: 86_400,
+    Resolution.WEEK_1: 7 * 86_400,
+}
+# Unix time 0 was a Thursday: shifting by four days makes weekly bars open on Mondays.
+_WEEK_OFFSET: Final = 4 * 86_400
+
+
+def _ceil_div(a: int, b: int) -> int:
+    return -(-a // b)
+
+
+def _bar_grid(resolution: Resolution) -> tuple[int, int]:
+    """(bar length, offset): bar open times are `offset + k * length`."""
+    return RESOLUTION_SECONDS[resolution], _WEEK_OFFSET if resolution is Resolution.WEEK_1 else 0
+
+
+class DatafeedService:
+    """Answers datafeed requests from the deterministic market simulation."""
+
+    def __init__(self, clock: SimulatedClock | None = None) -> None:
+        self._clock = clock if clock is not None else SimulatedClock()
+
+    def configuration(self) -> DatafeedConfigPublic:
+        """Resolutions, exchanges, symbol types and currencies the feed supports."""
+        exchanges = dict.fromkeys(symbol.exchange for symbol in SYMBOLS.values())
+        return DatafeedConfigPublic(
+            supported_resolutions=list(Resolution),
+            exchanges=[
+                ExchangePublic(value=name, name=name, description=EXCHANGE_DESCRIPTIONS[name])
+                for name in exchanges
+            ],
+            symbol_types=[SymbolTypePublic(name=t.value.title(), value=t) for t in SymbolType],
+            currency_codes=sorted({symbol.currency for symbol in SYMBOLS.values()}),
+            max_bars=MAX_BARS,
+        )
+
+    def search_symbols(
+        self,
+        query: str,
+        exchange: str | None = None,
+        symbol_type: SymbolType | None = None,
+        limit: int = 30,
+    ) -> list[SymbolMatchPublic]:
+        """Symbols whose ticker or description contains `query` (any case); tickers starting
+        with it come first. An empty query matches every symbol."""
+        needle = query.strip().upper()
+        matches = [
+            symbol
+            for symbol in SYMBOLS.values()
+            if (needle in symbol.ticker or needle in symbol.description.upper())
+            and (exchange is None or symbol.exchange == exchange.upper())
+            and (symbol_type is None or symbol.type is symbol_type)
+        ]
+        matches.sort(key=lambda symbol: (not symbol.ticker.startswith(needle), symbol.ticker))
+        return [
+            SymbolMatchPublic(
+                symbol=symbol.ticker,
+                full_name=symbol.full_name,
+                description=symbol.description,
+                exchange=symbol.exchange,
+                type=symbol.type,
+            )
+            for symbol in matches[:limit]
+        ]
+
+    def resolve_symbol(self, name: str) -> SymbolInfoPublic:
+        """Full description of a symbol ("AAPL" or "NASDAQ:AAPL"); 404 if unknown."""
+        symbol = self._symbol(name)
+        return SymbolInfoPublic(
+            name=symbol.ticker,
+            ticker=symbol.ticker,
+            full_name=symbol.full_name,
+            description=symbol.description,
+            type=symbol.type,
+            exchange=symbol.exchange,
+            currency_code=symbol.currency,
+            pricescale=symbol.pricescale,
+            supported_resolutions=list(Resolution),
+        )
+
+    def history(
+        self,
+        symbol_name: str,
+        resolution: Resolution,
+        from_time: int,
+        to_time: int,
+        countback: int | None = None,
+    ) -> list[BarPublic]:
+        """Bars opening in [from_time, to_time), oldest first.
+
+        With `countback`, exactly the `countback` bars before `to_time` (from_time is then only
+        checked, as in the TradingView datafeed protocol). 404 for an unknown symbol; 422 when
+        from_time >= to_time or the range holds more than MAX_BARS bars.
+        """
+        symbol = self._symbol(symbol_name)
+        if from_time >= to_time:
+            raise InvalidInputError(
+                ("query", "to"),
+                f"`to` ({to_time}) must be later than `from` ({from_time})",
+                to_time,
+            )
+        length, offset = _bar_grid(resolution)
+        last = _ceil_div(to_time - offset, length) - 1
+        first = (
+            last - countback + 1 if countback is not None else _ceil_div(from_time - offset, length)
+        )
+        first = max(first, _ceil_div(-offset, length))  # no bar before the Unix epoch
+        if last - first + 1 > MAX_BARS:
+            raise InvalidInputError(
+                ("query", "from"),
+                f"the range holds {last - first + 1} bars of resolution {resolution.value}, "
+                f"more than {MAX_BARS}; narrow from/to or pass countback",
+                from_time,
+            )
+        return [self._bar(symbol, offset + k * length, length) for k in range(first, last + 1)]
+
+    def quotes(self, symbol_names: list[str]) -> list[QuotePublic]:
+        """Current quotes of `symbol_names`, in the order asked; 404 naming any unknown ones."""
+        unknown = [name for name in symbol_names if find_symbol(name) is None]
+        if unknown:
+            raise NotFoundError(
+                f"unknown symbols: {', '.join(map(repr, unknown))}; known: {', '.join(SYMBOLS)}"
+            )
+        now = self._clock.tick()
+        return [self._quote(self._symbol(name), now) for name in symbol_names]
+
+    def _symbol(self, name: str) -> SimulatedSymbol:
+        symbol = find_symbol(name)
+        if symbol is None:
+            raise NotFoundError(
+                f"unknown symbol {name!r}; search with GET /symbols/search (known: "
+                f"{', '.join(SYMBOLS)})"
+            )
+        return symbol
+
+    def _bar(self, symbol: SimulatedSymbol, time: int, length: int) -> BarPublic:
+        bar = bar_at(symbol, time, length)
+        return BarPublic(
+            time=bar.time,
+            open=bar.open,
+            high=bar.high,
+            low=bar.low,
+            close=bar.close,
+            volume=bar.volume,
+        )
+
+    def _quote(self, symbol: SimulatedSymbol, now: int) -> QuotePublic:
+        last = price_at(symbol, now)
+        previous = price_at(symbol, now - 86_400)
+        bid = round_to_tick(symbol, last - spread(symbol) / 2)
+        change = last - previous
+        return QuotePublic(
+            symbol=symbol.ticker,
+            bid=bid,
+            ask=round_to_tick(symbol, bid + spread(symbol)),
+            last=last,
+            change=round_to_tick(symbol, change) if change > 0 else -round_to_tick(symbol, -change),
+            change_percent=round(change / previous * 100, 4),
+            volume=bar_at(symbol, now - now % 86_400, 86_400).volume,
+            time=self._clock.now_datetime(),
+        )

@@ -1,0 +1,1 @@
+"""Infrastructure every module shares: module contract, loader, versioned app factory, errors."""

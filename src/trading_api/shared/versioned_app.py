@@ -1,0 +1,29 @@
+"""Build the FastAPI sub-app of one module version, mounted at /api/v<N>/<module>."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+
+from trading_api.shared.module_contract import Module
+from trading_api.shared.module_layout import version_base_path
+from trading_api.shared.service_dependency import SERVICE_STATE_KEY
+from trading_api.shared.service_errors import install_service_error_handlers
+
+
+def create_version_app(module: Module[Any], version: int) -> FastAPI:
+    """A standalone app for `module` at `version`, with its own /docs and /openapi.json."""
+    app = FastAPI(
+        title=f"{module.title} API",
+        version=f"v{version}",
+        description=f"Version {version} of the {module.name} module of the trading API.",
+        servers=[{"url": version_base_path(module.name, version)}],
+        docs_url="/docs",
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    setattr(app.state, SERVICE_STATE_KEY, module.service)
+    install_service_error_handlers(app)
+    app.include_router(module.router(version))
+    return app
