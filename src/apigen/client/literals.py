@@ -1,0 +1,115 @@
+"""Render spec values (defaults, enum values, texts, paths) as Python literals and comments.
+
+Every spec string that reaches generated code passes through here: `repr`-style rendering means
+hostile text (quotes, backslashes, newlines, braces) stays data and can never become code.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import textwrap
+import unicodedata
+from typing import Any
+
+from apigen.client.safe_text import CommentText, PyLiteral
+
+# Unicode categories escaped inside docstrings: controls, format characters, surrogates, private
+# use, unassigned, and line/paragraph separators (tokenizers and editors treat some as newlines).
+_ESCAPED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+_MAX_COMMENT = 160
+_LINE_LENGTH = 100
+_MIN_WIDTH = 40
+
+
+class UnsupportedLiteral(ValueError):
+    """The value has no Python literal (e.g. NaN, or a non-JSON type)."""
+
+
+def python_literal(value: Any) -> PyLiteral:
+    """Python source for a JSON value: `repr` for scalars, built recursively for containers."""
+    return PyLiteral(_literal(value))
+
+
+def _literal(value: Any) -> str:
+    if value is None or isinstance(value, bool):
+        return repr(value)
+    if isinstance(value, int):
+        return repr(int(value))
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise UnsupportedLiteral(f"{value!r} has no Python literal")
+        return repr(float(value))
+    if isinstance(value, str):
+        return repr(str(value))
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_literal(item) for item in value) + "]"
+    if isinstance(value, dict):
+        items = (f"{_literal(str(key))}: {_literal(item)}" for key, item in value.items())
+        return "{" + ", ".join(items) + "}"
+    raise UnsupportedLiteral(f"a {type(value).__name__} is not a JSON value")
+
+
+def _escape_docstring_char(char: str) -> str:
+    if char == "\\":
+        return "\\\\"
+    if char in "\n\t":
+        return char
+    if unicodedata.category(char) in _ESCAPED_CATEGORIES:
+        code = ord(char)
+        if code < 0x100:
+            return f"\\x{code:02x}"
+        return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+    return char
+
+
+def _wrap(text: str, width: int) -> str:
+    """Wrap only the lines longer than `width`, so short-line layout (lists, code) survives."""
+    lines: list[str] = []
+    for line in text.splitlines():
+        if len(line) <= width:
+            lines.append(line.rstrip())
+            continue
+        indent = line[: len(line) - len(line.lstrip())]
+        lines.extend(
+            textwrap.wrap(
+                line,
+                width,
+                subsequent_indent=indent,
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+        )
+    return "\n".join(lines)
+
+
+def docstring_literal(text: str, *, indent: int = 0) -> PyLiteral:
+    """A triple-quoted literal of `text` for a docstring at `indent` columns.
+
+    Long lines are wrapped to fit 100 columns; a multi-line docstring gets its closing quotes on a
+    line of their own. Quotes, backslashes and control characters are escaped, so the literal
+    always parses back to the (wrapped) text.
+    """
+    text = _wrap(text.strip(), max(_MIN_WIDTH, _LINE_LENGTH - indent - 6))
+    if "\n" in text:
+        text += "\n"
+    body = "".join(_escape_docstring_char(char) for char in text).replace('"""', '\\"\\"\\"')
+    if body.endswith('"'):
+        body = body[:-1] + '\\"'
+    source = f'"""{body}"""'
+    # Belt and braces: the literal must parse back to exactly the text, else fall back to repr.
+    try:
+        if ast.literal_eval(source) == text:
+            return PyLiteral(source)
+    except (SyntaxError, ValueError):
+        pass
+    return PyLiteral(repr(text))
+
+
+def comment_text(text: str) -> CommentText:
+    """One line of printable ASCII for a `# comment`; anything else becomes "?"."""
+    flat = " ".join(text.split())
+    safe = "".join(char if " " <= char <= "~" else "?" for char in flat)
+    if len(safe) > _MAX_COMMENT:
+        safe = safe[: _MAX_COMMENT - 3] + "..."
+    return CommentText(safe)
