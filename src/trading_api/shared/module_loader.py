@@ -30,7 +30,16 @@ __all__ = [
 def load_module(name: str) -> Module[Any]:
     """Import `trading_api.modules.<name>` and instantiate its `<Name>Module` class."""
     check_module_name(name)
-    package = importlib.import_module(f"{MODULES_PACKAGE}.{name}")
+    package_name = f"{MODULES_PACKAGE}.{name}"
+    try:
+        package = importlib.import_module(package_name)
+    except ModuleNotFoundError as exc:
+        if exc.name != package_name:
+            raise  # the package exists but one of its own imports is missing
+        raise ModuleContractError(
+            f"no module {name!r}: expected a package at {DEFAULT_MODULES_DIR / name}/__init__.py "
+            f"(found: {', '.join(discover_module_names()) or 'none'})"
+        ) from exc
     class_name = module_class_name(name)
     module_class = getattr(package, class_name, None)
     where = package.__file__ or package.__name__
