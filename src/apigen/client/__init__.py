@@ -22,18 +22,32 @@ __all__ = ["OUTPUT_SHAPING_DISTRIBUTIONS", "SpecError", "generator_files", "rend
 OUTPUT_SHAPING_DISTRIBUTIONS = ("black", "jinja2")
 
 
-def render_client(spec: Mapping[str, Any], *, module: str, version: int) -> str:
+def render_client(
+    spec: Mapping[str, Any], *, module: str, version: int, cache_dir: Path | None = None
+) -> str:
     """Return the black-formatted source of a standalone typed client for this OpenAPI 3.x document.
 
     `module` and `version` name the client classes (`("market_data", 1)` ->
     `MarketDataV1Client` and `AsyncMarketDataV1Client`). Raises `SpecError` (a `ValueError`)
     naming the JSON pointer of the problem when the document is not usable.
+
+    `cache_dir` (optional, e.g. `.apigen-cache/client`) keeps black's results per chunk and the
+    compiled template between runs; the output is byte-identical with or without it.
     """
-    from apigen.client.renderer import format_source, render_source
+    from apigen.client.formatter import ChunkFormatter
+    from apigen.client.names import snake_case
+    from apigen.client.renderer import render
     from apigen.client.spec_model import build_client_module
 
     client_module = build_client_module(spec, module=module, version=version)
-    return format_source(render_source(client_module))
+    cache_file = None
+    if cache_dir is not None:
+        cache_file = cache_dir / f"{snake_case(module, fallback='api')}_v{version}.json"
+    formatter = ChunkFormatter(cache_file)
+    bytecode_dir = None if cache_dir is None else cache_dir / "jinja"
+    source = render(client_module, formatter, bytecode_dir)
+    formatter.save()
+    return source
 
 
 def generator_files() -> tuple[Path, ...]:

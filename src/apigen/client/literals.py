@@ -41,13 +41,23 @@ def _literal(value: Any) -> str:
             raise UnsupportedLiteral(f"{value!r} has no Python literal")
         return repr(float(value))
     if isinstance(value, str):
-        return repr(str(value))
+        return _string_literal(str(value))
     if isinstance(value, list | tuple):
         return "[" + ", ".join(_literal(item) for item in value) + "]"
     if isinstance(value, dict):
         items = (f"{_literal(str(key))}: {_literal(item)}" for key, item in value.items())
         return "{" + ", ".join(items) + "}"
     raise UnsupportedLiteral(f"a {type(value).__name__} is not a JSON value")
+
+
+def _string_literal(text: str) -> str:
+    """`repr`, with double quotes when that needs no escaping (black's preference, fewer edits)."""
+    source = repr(text)
+    # repr only picks single quotes for text without '"' when it has no "'" either, so
+    # swapping the delimiters needs no other change.
+    if source.startswith("'") and '"' not in text:
+        return '"' + source[1:-1] + '"'
+    return source
 
 
 def _escape_docstring_char(char: str) -> str:
@@ -92,7 +102,11 @@ def docstring_literal(text: str, *, indent: int = 0) -> PyLiteral:
     """
     text = _wrap(text.strip(), max(_MIN_WIDTH, _LINE_LENGTH - indent - 6))
     if "\n" in text:
-        text += "\n"
+        # Indented like black indents docstrings, closing quotes on their own line.
+        margin = " " * indent
+        lines = text.split("\n")
+        text = "\n".join([lines[0], *(margin + line if line else line for line in lines[1:])])
+        text += "\n" + margin
     body = "".join(_escape_docstring_char(char) for char in text).replace('"""', '\\"\\"\\"')
     if body.endswith('"'):
         body = body[:-1] + '\\"'
@@ -103,7 +117,7 @@ def docstring_literal(text: str, *, indent: int = 0) -> PyLiteral:
             return PyLiteral(source)
     except (SyntaxError, ValueError):
         pass
-    return PyLiteral(repr(text))
+    return PyLiteral(_string_literal(text))
 
 
 def comment_text(text: str) -> CommentText:
