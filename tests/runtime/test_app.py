@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from openapi_spec_validator import validate
 from starlette.routing import Mount
 
 import trading_api
@@ -82,6 +83,12 @@ def test_each_sub_app_serves_docs_pointing_at_its_own_spec(client: httpx.Client)
         assert docs.status_code == 200
         assert "swagger-ui" in docs.text
         assert f"'{mounted['openapi_url']}'" in docs.text
+
+
+def test_every_served_spec_is_valid_openapi(client: httpx.Client) -> None:
+    validate(client.get("/openapi.json").json())
+    for spec in _specs(client).values():
+        validate(spec)
 
 
 def test_every_operation_has_a_unique_snake_case_operation_id(client: httpx.Client) -> None:
