@@ -38,19 +38,20 @@ class DoitRun:
     stderr: str
     results: dict[str, str] = field(default_factory=dict)
     messages: dict[str, str] = field(default_factory=dict)
+    started: set[str] = field(default_factory=set)
 
     @property
     def executed(self) -> set[str]:
-        """Tasks whose actions ran (successfully or not); group tasks have none."""
-        return {
-            name
-            for name, result in self.results.items()
-            if result in ("success", "fail") and name.split(":")[0] not in GROUP_TASKS
-        }
+        """Tasks whose actions started (then succeeded or failed); group tasks have none.
+
+        A task skipped because a dependency failed is reported as a failure but never started.
+        """
+        return {name for name in self.started if name.split(":")[0] not in GROUP_TASKS}
 
     @property
     def failed(self) -> set[str]:
-        return {name for name, result in self.results.items() if result == "fail"}
+        """Tasks whose own actions failed (not those skipped for a failed dependency)."""
+        return {name for name in self.executed if self.results[name] == "fail"}
 
     @property
     def output(self) -> str:
@@ -84,6 +85,8 @@ def run_doit(project: Path, *args: str, timeout: float = 300) -> DoitRun:
     report = json.loads(run.stdout[start:]) if start >= 0 else {"tasks": []}
     for task in report["tasks"]:
         run.results[task["name"]] = task["result"]
+        if task["started"] is not None:
+            run.started.add(task["name"])
         run.messages[task["name"]] = "".join(task.get(key) or "" for key in ("out", "err", "error"))
     return run
 

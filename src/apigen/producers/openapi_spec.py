@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -35,15 +36,13 @@ def build_openapi(src_dir: str, module: str, version: int) -> dict[str, Any]:
 
 
 def _check_routes(routes: list[Any], owner: str) -> None:
-    """Every route, including those of mounted sub-apps, needs an operation id and a model."""
+    """Every route, including those of included routers and mounted sub-apps, needs an
+    operation id and a response model."""
     from fastapi.routing import APIRoute
-    from starlette.routing import Mount
 
     findings: list[Finding] = []
-    for route in routes:
-        if isinstance(route, Mount) and hasattr(route.app, "routes"):
-            _check_routes(route.app.routes, owner)
-        elif isinstance(route, APIRoute):
+    for route in _walk_routes(routes):
+        if isinstance(route, APIRoute):
             code = getattr(route.endpoint, "__code__", None)
             path = None if code is None else project_relative(code.co_filename)
             line = None if code is None else code.co_firstlineno
@@ -54,6 +53,20 @@ def _check_routes(routes: list[Any], owner: str) -> None:
                     )
     if findings:
         raise UserError(findings)
+
+
+def _walk_routes(routes: list[Any]) -> Iterator[Any]:
+    """Routes at any depth: FastAPI >= 0.160 keeps included routers as `_IncludedRouter`
+    entries (with `original_router`); mounted apps keep theirs on `app.routes`."""
+    for route in routes:
+        included = getattr(route, "original_router", None)
+        mounted = getattr(getattr(route, "app", None), "routes", None)
+        if included is not None:
+            yield from _walk_routes(included.routes)
+        elif isinstance(mounted, list):
+            yield from _walk_routes(mounted)
+        else:
+            yield route
 
 
 @user_facing
