@@ -20,7 +20,9 @@ def demo_openapi() -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
-def demo_client_path(tmp_path_factory: pytest.TempPathFactory, demo_openapi: dict[str, Any]) -> Path:
+def demo_client_path(
+    tmp_path_factory: pytest.TempPathFactory, demo_openapi: dict[str, Any]
+) -> Path:
     return write_client(demo_openapi, tmp_path_factory.mktemp("demo_client"), module="demo")
 
 

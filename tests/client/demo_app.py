@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import Body, FastAPI, Header, HTTPException, Query, Request
@@ -16,12 +16,12 @@ from pydantic import BaseModel, Field
 PREFIX = "/api/v1/demo"
 
 
-class Side(str, Enum):
+class Side(StrEnum):
     BUY = "buy"
     SELL = "sell"
 
 
-class OrderType(str, Enum):
+class OrderType(StrEnum):
     """How an order is priced."""
 
     MARKET = "market"
@@ -29,7 +29,7 @@ class OrderType(str, Enum):
     STOP_LIMIT = "stop-limit"
 
 
-class OrderStatus(str, Enum):
+class OrderStatus(StrEnum):
     WORKING = "working"
     CANCELLED = "cancelled"
 

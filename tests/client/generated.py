@@ -19,7 +19,7 @@ def write_client(spec: Mapping[str, Any], folder: Path, *, module: str, version:
 
 
 def import_client(path: Path) -> ModuleType:
-    """Import a generated file under a unique name (registered, as pydantic resolves names there)."""
+    """Import a generated file under a unique name, registered in sys.modules like any import."""
     name = f"generated_{path.stem}_{abs(hash(path))}"
     spec = importlib.util.spec_from_file_location(name, path)
     assert spec is not None and spec.loader is not None

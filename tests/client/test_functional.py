@@ -18,9 +18,7 @@ def test_client_class_names(demo: ModuleType) -> None:
 def test_sync_round_trip_parses_models(demo: ModuleType, base_url: str) -> None:
     with demo.DemoV1Client(base_url) as client:
         created = client.create_order(
-            demo.OrderCreate(
-                symbol="AAPL", side=demo.Side.SELL, qty=5, tags=["x"], client_id="c-1"
-            )
+            demo.OrderCreate(symbol="AAPL", side=demo.Side.SELL, qty=5, tags=["x"], client_id="c-1")
         )
         assert isinstance(created, demo.Order)
         assert created.side is demo.Side.SELL

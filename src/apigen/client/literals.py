@@ -17,7 +17,8 @@ from apigen.client.safe_text import CommentText, PyLiteral
 # Unicode categories escaped inside docstrings: controls, format characters, surrogates, private
 # use, unassigned, and line/paragraph separators (tokenizers and editors treat some as newlines).
 _ESCAPED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
-_MAX_COMMENT = 160
+# A comment stands on its own line, indented up to 8 columns: "# " + 88 fits in 100.
+_MAX_COMMENT = 88
 _LINE_LENGTH = 100
 _MIN_WIDTH = 40
 
@@ -76,7 +77,8 @@ def _escape_docstring_char(char: str) -> str:
 def _wrap(text: str, width: int) -> str:
     """Wrap only the lines longer than `width`, so short-line layout (lists, code) survives."""
     lines: list[str] = []
-    for line in text.splitlines():
+    # split("\n"), not splitlines(): other line breaks (\r, \u2028, ...) stay and are escaped.
+    for line in text.split("\n"):
         if len(line) <= width:
             lines.append(line.rstrip())
             continue

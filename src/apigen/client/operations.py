@@ -30,6 +30,7 @@ from apigen.client.names import METHOD_RESERVED, PARAMETER_RESERVED, NameAllocat
 from apigen.client.safe_text import ClassName, CommentText, PyCode, PyLiteral, PythonIdentifier
 from apigen.client.schema_types import (
     ANY,
+    BYTES,
     SchemaTyper,
     accepts_literal,
     enum_member_source,
@@ -152,7 +153,9 @@ class OperationBuilder:
                 raise ref_node.error(f"expected a $ref to {prefix}<name>, found {ref!r}")
             seen.add(ref)
             key = ref[len(prefix) :].replace("~1", "/").replace("~0", "~")
-            target = self._root.child("components").child(section).get(key)
+            components = self._root.get("components")
+            targets = None if components is None else components.get(section)
+            target = None if targets is None else targets.get(key)
             if target is None:
                 raise ref_node.error(f"$ref {ref!r} points to nothing")
             node = target
@@ -258,11 +261,11 @@ class OperationBuilder:
             encoding = BodyEncoding.FORM
         else:
             encoding = BodyEncoding.RAW
-            expr = TypeExpr(TypeKind.ANY, PyCode("bytes"))
+            expr = BYTES
         dump = BodyDump.ADAPTER
         if expr.kind is TypeKind.MODEL:
             dump = BodyDump.MODEL
-        elif expr.kind is TypeKind.ANY:
+        elif expr.kind is TypeKind.ANY or encoding is BodyEncoding.RAW:
             dump = BodyDump.AS_IS
         required = body_node.flag("required")
         default = None

@@ -26,6 +26,7 @@ STR = TypeExpr(TypeKind.STR, PyCode("str"))
 INT = TypeExpr(TypeKind.INT, PyCode("int"))
 FLOAT = TypeExpr(TypeKind.FLOAT, PyCode("float"))
 BOOL = TypeExpr(TypeKind.BOOL, PyCode("bool"))
+BYTES = TypeExpr(TypeKind.FORMATTED, PyCode("bytes"))
 
 _STRING_FORMATS: Mapping[str, TypeExpr] = {
     "date-time": TypeExpr(TypeKind.FORMATTED, PyCode("_dt.datetime")),

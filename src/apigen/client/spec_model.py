@@ -106,7 +106,7 @@ class _DocumentBuilder:
         operation_builder = OperationBuilder(root, typer, prefix, self._enum_members)
         operations = operation_builder.build()
         self._features |= operation_builder.features
-        about = f"the {title!r} API, version {api_version!r}"
+        about = f"{title!r}, API version {api_version!r}"
         return ClientModule(
             docstring=docstring_literal(
                 f"Typed HTTP client for {about}.\n\n"

@@ -1,0 +1,150 @@
+"""Sanitised names and Python literals: the building blocks every generated identifier and text
+goes through."""
+
+from __future__ import annotations
+
+import ast
+import keyword
+
+import pytest
+from pydantic import BaseModel
+
+from apigen.client.literals import comment_text, docstring_literal, python_literal
+from apigen.client.names import (
+    BASE_MODEL_ATTRIBUTES,
+    NameAllocator,
+    client_class_name,
+    pascal_case,
+    snake_case,
+    upper_snake_case,
+)
+from apigen.client.safe_text import ClassName, PythonIdentifier
+
+NASTY = [
+    "",
+    '"',
+    "'",
+    '"""',
+    "'''",
+    "\\",
+    'ends with "',
+    "ends with \\",
+    '""""',
+    "a\nb\r\nc\rd",
+    "\x00\x07\x1b\x7f",
+    "\u2028\u2029\ufeff\ud800",
+    "{x} %s {{y}}",
+    "tab\there",
+    "ünïcödé 日本",
+    '"""; import os; """',
+    "\\N{BULLET} \\x41 \\u0041",
+]
+
+
+def test_base_model_attribute_list_is_complete() -> None:
+    public = {name for name in dir(BaseModel) if not name.startswith("_")}
+    assert public <= BASE_MODEL_ATTRIBUTES
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("getOrderById", "get_order_by_id"),
+        ("HTTPValidationError", "http_validation_error"),
+        ("X-Request-ID", "x_request_id"),
+        ("create_item_items_post", "create_item_items_post"),
+        ("class", "class_"),
+        ("list", "list_"),
+        ("1st", "field_1st"),
+        ("", "field"),
+        ("__dunder__", "dunder"),
+        ("ünïcode", "unicode"),
+        ("a b-c.d", "a_b_c_d"),
+    ],
+)
+def test_snake_case(raw: str, expected: str) -> None:
+    assert snake_case(raw, fallback="field", reserved={"list"}) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("order_create", "OrderCreate"),
+        ("Item-Input", "ItemInput"),
+        ("HTTPValidationError", "HTTPValidationError"),
+        ("none", "None_"),
+        ("3d point", "Schema3dPoint"),
+        ("", "Schema"),
+    ],
+)
+def test_pascal_case(raw: str, expected: str) -> None:
+    assert pascal_case(raw, fallback="Schema") == expected
+
+
+def test_upper_snake_case_for_enum_members() -> None:
+    assert upper_snake_case("limit-order", fallback="VALUE") == "LIMIT_ORDER"
+    assert upper_snake_case("1m", fallback="VALUE") == "VALUE_1M"
+    assert upper_snake_case("", fallback="VALUE") == "VALUE"
+
+
+def test_client_class_names() -> None:
+    assert client_class_name("broker", 1) == "BrokerV1Client"
+    assert client_class_name("market_data", 1) == "MarketDataV1Client"
+    assert client_class_name("market-data", 12) == "MarketDataV12Client"
+
+
+def test_allocator_suffixes_collisions() -> None:
+    names = NameAllocator({"taken"})
+    assert names.identifier(PythonIdentifier("taken")) == "taken_2"
+    assert names.identifier(PythonIdentifier("a")) == "a"
+    assert names.identifier(PythonIdentifier("a")) == "a_2"
+    assert names.identifier(PythonIdentifier("a_2")) == "a_2_2"
+    assert names.class_name(ClassName("A")) == "A"
+    assert names.class_name(ClassName("A")) == "A2"
+
+
+@pytest.mark.parametrize("text", NASTY)
+def test_python_literal_round_trips(text: str) -> None:
+    source = python_literal(text)
+    assert ast.literal_eval(source) == text
+    assert isinstance(ast.parse(source, mode="eval").body, ast.Constant)
+
+
+def test_python_literal_of_containers_and_numbers() -> None:
+    value = {"a": [1, 2.5, True, None, "x'\""], "b": {"c": -3}}
+    assert ast.literal_eval(python_literal(value)) == value
+    with pytest.raises(ValueError):
+        python_literal(float("inf"))
+
+
+@pytest.mark.parametrize("text", NASTY)
+def test_docstring_literal_is_one_inert_string(text: str) -> None:
+    source = docstring_literal(text)
+    tree = ast.parse(source)
+    assert len(tree.body) == 1
+    statement = tree.body[0]
+    assert isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant)
+    value = statement.value.value
+    assert isinstance(value, str)
+    # Only whitespace may change (trailing spaces, wrapping); every other character stays.
+    assert value.split() == text.split()
+
+
+def test_docstring_literal_wraps_long_lines() -> None:
+    text = " ".join(["word"] * 60)
+    source = docstring_literal(text, indent=4)
+    assert max(len(line) for line in source.splitlines()) <= 100
+
+
+@pytest.mark.parametrize("text", NASTY)
+def test_comment_text_is_one_printable_line(text: str) -> None:
+    comment = comment_text(text)
+    assert "\n" not in comment and "\r" not in comment
+    assert all(" " <= char <= "~" for char in comment)
+    assert len(comment) <= 88
+
+
+def test_identifiers_are_never_keywords() -> None:
+    for word in [*keyword.kwlist, *keyword.softkwlist]:
+        assert not keyword.iskeyword(snake_case(word, fallback="f"))
+        assert not keyword.iskeyword(pascal_case(word, fallback="F"))
