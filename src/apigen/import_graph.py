@@ -15,21 +15,43 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from apigen.atomic_write import write_text_if_changed
-
 CACHE_FORMAT = 1
 
 
 class ImportGraph:
-    """Imports of the Python files under `src_dir` (all paths relative to the project root)."""
+    """Imports of the Python files under `src_dir` (all paths relative to the project root).
+
+    The source tree is listed once per instance (one scandir per folder, one stat per file);
+    resolving a dotted name is then a dictionary lookup, not a stat.
+    """
 
     def __init__(self, src_dir: Path, cache_file: Path | None = None) -> None:
         self.src_dir = src_dir
         self.cache_file = cache_file
         self._entries: dict[str, list[object]] = {}
         self._dirty = False
+        self._stats: dict[str, os.stat_result] = {}
+        self._by_module: dict[str, Path] = {}  # dotted name -> file (package: its __init__.py)
         self._files_of: dict[str, list[Path]] = {}
+        self._scan(src_dir, ())
         self._load_cache()
+
+    def _scan(self, folder: Path, package: tuple[str, ...]) -> None:
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            return
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name.isidentifier():
+                    self._scan(folder / entry.name, (*package, entry.name))
+            elif entry.name.endswith(".py"):
+                path = folder / entry.name
+                stem = entry.name[:-3]
+                dotted = ".".join(package if stem == "__init__" else (*package, stem))
+                if dotted:
+                    self._by_module[dotted] = path
+                self._stats[path.as_posix()] = entry.stat()
 
     # -- resolution -------------------------------------------------------------------------
 
@@ -44,20 +66,19 @@ class ImportGraph:
         """The project files importing `dotted` executes: parent `__init__.py`s, then the module.
 
         Empty for modules outside the project (stdlib, third party); for `pkg.mod.attr` the
-        walk stops at the last part that is a file.
+        walk stops at the last part that is a module.
         """
         found = self._files_of.get(dotted)
         if found is None:
             found = []
-            base = self.src_dir
-            for part in dotted.split("."):
-                base = base / part
-                if (base / "__init__.py").is_file():
-                    found.append(base / "__init__.py")
-                    continue
-                if base.with_suffix(".py").is_file():
-                    found.append(base.with_suffix(".py"))
-                break
+            parts = dotted.split(".")
+            for end in range(1, len(parts) + 1):
+                path = self._by_module.get(".".join(parts[:end]))
+                if path is None:
+                    break
+                found.append(path)
+                if path.name != "__init__.py":
+                    break
             self._files_of[dotted] = found
         return found
 
@@ -67,7 +88,7 @@ class ImportGraph:
         pending = list(roots)
         while pending:
             path = pending.pop()
-            if path in seen or not path.is_file():
+            if path in seen or path.as_posix() not in self._stats:
                 continue
             seen.add(path)
             for dotted in self.imports_of(path):
@@ -79,7 +100,7 @@ class ImportGraph:
     def imports_of(self, path: Path) -> list[str]:
         """Absolute dotted names `path` may import (for `from a import b`: `a` and `a.b`)."""
         key = path.as_posix()
-        stat = path.stat()
+        stat = self._stats.get(key) or path.stat()
         cached = self._entries.get(key)
         if cached is not None and cached[0] == stat.st_mtime_ns and cached[1] == stat.st_size:
             return cached[2]  # type: ignore[return-value]
@@ -126,8 +147,10 @@ class ImportGraph:
         """Persist the cache if anything was parsed since it was loaded."""
         if self.cache_file is None or not self._dirty:
             return
-        live = {key: value for key, value in self._entries.items() if os.path.exists(key)}
+        live = {key: value for key, value in self._entries.items() if key in self._stats}
         payload = json.dumps({"format": CACHE_FORMAT, "files": live}, sort_keys=True)
+        from apigen.atomic_write import write_text_if_changed
+
         with contextlib.suppress(OSError):  # a cache we cannot write only costs speed
             write_text_if_changed(self.cache_file, payload)
         self._dirty = False

@@ -8,15 +8,15 @@ the no-op path.
 from __future__ import annotations
 
 import os
-import re
 import sys
 from collections.abc import Iterable
 
-DIST_INFO = re.compile(r"(?P<name>.+?)-(?P<version>[^-]+)\.dist-info\Z")
+DIST_INFO = ".dist-info"
 
 
 def _normalise(name: str) -> str:
-    return re.sub(r"[-_.]+", "_", name).lower()
+    """PEP 503-style: case and the separators `-`, `_`, `.` do not matter."""
+    return name.lower().replace("-", "_").replace(".", "_")
 
 
 def installed_versions(names: Iterable[str]) -> dict[str, str]:
@@ -29,11 +29,12 @@ def installed_versions(names: Iterable[str]) -> dict[str, str]:
         except OSError:
             continue
         for entry in entries:
-            match = DIST_INFO.match(entry)
-            if match:
-                key = _normalise(match.group("name"))
+            if entry.endswith(DIST_INFO):
+                # `<name>-<version>.dist-info`, where the name's own dashes became underscores
+                name, _, version = entry[: -len(DIST_INFO)].rpartition("-")
+                key = _normalise(name)
                 if key in wanted and wanted[key] not in found:
-                    found[wanted[key]] = match.group("version")
+                    found[wanted[key]] = version
         if len(found) == len(wanted):
             break
     python = ".".join(map(str, sys.version_info[:2]))

@@ -9,21 +9,17 @@ from __future__ import annotations
 
 import keyword
 import os
-import re
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from apigen.derived_names import module_class_name
-from apigen.user_errors import Finding
+from apigen.findings import Finding
 
-MODULE_NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
-VERSION_FILE = re.compile(r"v([1-9][0-9]*)\.py\Z")
 # Folders the app itself owns: a module by one of these names would shadow them.
 RESERVED_MODULE_NAMES = frozenset({"shared", "models", "modules", "app", "api", "ws"})
 
 
-@dataclass(frozen=True)
-class ModuleSource:
+class ModuleSource(NamedTuple):
     """One module as found on disk."""
 
     name: str
@@ -38,8 +34,7 @@ class ModuleSource:
         return self.package_dir / "api" / f"v{version}.py"
 
 
-@dataclass(frozen=True)
-class Discovery:
+class Discovery(NamedTuple):
     modules: tuple[ModuleSource, ...]
     problems: tuple[Finding, ...]
 
@@ -91,8 +86,35 @@ def discover_modules(modules_dir: Path) -> Discovery:
     return Discovery(tuple(modules), tuple(problems))
 
 
+def is_module_name(name: str) -> bool:
+    """A lowercase ASCII Python identifier that starts with a letter and is not a keyword."""
+    return (
+        name.isascii()
+        and name[:1].isalpha()
+        and name.isidentifier()
+        and name == name.lower()
+        and not keyword.iskeyword(name)
+    )
+
+
+def version_of(file_name: str) -> int | None:
+    """`v12.py` -> 12; None for anything else (`v0.py`, `v01.py`, `helpers.py`)."""
+    digits = file_name[1:-3]
+    if (
+        file_name.startswith("v")
+        and file_name.endswith(".py")
+        and digits.isascii()
+        and digits.isdigit()
+        and not digits.startswith("0")
+    ):
+        return int(digits)
+    return None
+
+
 def _name_problem(name: str) -> str | None:
-    if not MODULE_NAME.match(name) or keyword.iskeyword(name):
+    if not is_module_name(name):
+        import re  # only on this error path: regexes cost time on the no-op path
+
         suggestion = re.sub(r"[^a-z0-9_]", "_", name.lower()).strip("_") or "module"
         if suggestion[0].isdigit() or keyword.iskeyword(suggestion):
             suggestion = f"m_{suggestion}"
@@ -110,5 +132,4 @@ def _api_versions(api_dir: Path) -> tuple[int, ...]:
         names = os.listdir(api_dir)
     except (FileNotFoundError, NotADirectoryError):
         return ()
-    found = (VERSION_FILE.match(name) for name in names)
-    return tuple(sorted(int(match.group(1)) for match in found if match))
+    return tuple(sorted(v for v in map(version_of, names) if v is not None))

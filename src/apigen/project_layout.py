@@ -6,16 +6,15 @@ valid when CI restores a cache into a clone at another absolute path.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 SPECS_DIR = Path("specs_generated")
 CLIENTS_DIR = Path("client_generated")
 CACHE_DIR = Path(".apigen-cache")
 
 
-@dataclass(frozen=True)
-class ProjectLayout:
+class ProjectLayout(NamedTuple):
     """The folders of one project, as seen from its root."""
 
     root: Path

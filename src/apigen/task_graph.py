@@ -14,21 +14,18 @@ stats files and reads a cached import graph, and imports nothing heavier than do
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from doit.tools import config_changed
 
+from apigen import actions
 from apigen.import_graph import ImportGraph
 from apigen.library_versions import installed_versions
 from apigen.module_discovery import Discovery, ModuleSource, discover_modules
-from apigen.producers import clients_index, openapi_spec, python_client, route_validation
 from apigen.project_layout import ProjectLayout
-from apigen.user_errors import UserError, user_facing
 
 # The libraries whose behaviour shapes each kind of output: upgrading one reruns those tasks.
 OPENAPI_LIBRARIES = ("fastapi", "pydantic", "pydantic-core", "starlette")
@@ -61,9 +58,9 @@ class ProjectTasks:
         versions = self.library_versions
         return {"python": versions["python"]} | {name: versions[name] for name in names}
 
-    def _producer_files(self, producer: Any) -> list[str]:
-        """The apigen files a producer module runs: its static import closure."""
-        path = self.layout.src_dir.joinpath(*producer.__name__.split(".")).with_suffix(".py")
+    def _producer_files(self, producer: str) -> list[str]:
+        """The apigen files a producer module (by dotted name) runs: its static import closure."""
+        path = self.layout.src_dir.joinpath(*producer.split(".")).with_suffix(".py")
         return self._closure([path])
 
     def _closure(self, roots: list[Path]) -> list[str]:
@@ -98,27 +95,57 @@ class ProjectTasks:
     def _templates(self) -> list[str]:
         return sorted(path.as_posix() for path in self.layout.templates_dir.rglob("*.jinja"))
 
-    # -- task creators (their docstrings are what `doit list` shows) ------------------------
+    # -- task creators: their docstrings are what `doit list` shows. doit reads each creator's
+    # source to order them (inspect.getsourcelines tokenizes the whole body), so creators stay
+    # two lines long and delegate to the builders below: ~25 ms less on every run.
 
     def task_check_modules(self) -> Task:
         """Check the modules folder: every folder is a module that follows the contract."""
+        return self._check_modules_tasks()
+
+    def task_validate(self) -> Iterator[Task]:
+        """Check a module statically: syntax, module class, routes' operation_id/response_model."""
+        return self._validate_tasks()
+
+    def task_openapi(self) -> Iterator[Task]:
+        """Export a module's OpenAPI documents (one per API version) from its FastAPI app."""
+        return self._openapi_tasks()
+
+    def task_client(self) -> Iterator[Task]:
+        """Render a module's typed Python clients (sync and async) from its OpenAPI documents."""
+        return self._client_tasks()
+
+    def task_clients_index(self) -> Task:
+        """Write client_generated/__init__.py re-exporting every generated client class."""
+        return self._clients_index_tasks()
+
+    def task_generate(self) -> Iterator[Task]:
+        """Build every stale artifact of every module (the main job)."""
+        return self._generate_tasks()
+
+    def task_serve(self) -> Task:
+        """Serve the API with uvicorn (after bringing generation up to date)."""
+        return self._serve_tasks()
+
+    # -- task builders ----------------------------------------------------------------------
+
+    def _check_modules_tasks(self) -> Task:
         problems = [finding.render() for finding in self.discovery.problems]
         return {
-            "actions": [(report_layout_problems, [problems])],
+            "actions": [(actions.check_modules, [problems])],
             "uptodate": [config_changed({"problems": problems})],
             "verbosity": 1,
         }
 
-    def task_validate(self) -> Iterator[Task]:
-        """Check a module statically: syntax, module class, routes' operation_id/response_model."""
-        producer = self._producer_files(route_validation)
+    def _validate_tasks(self) -> Iterator[Task]:
+        producer = self._producer_files("apigen.producers.route_validation")
         for module in self.discovery.modules:
             yield {
                 "name": module.name,
                 "doc": f"Check {module.name}'s sources statically (no import)",
                 "actions": [
                     (
-                        route_validation.validate_module,
+                        actions.validate_module,
                         [module.name, module.package_dir.as_posix(), list(module.versions)],
                     )
                 ],
@@ -126,9 +153,8 @@ class ProjectTasks:
                 "uptodate": [config_changed({"versions": list(module.versions)})],
             }
 
-    def task_openapi(self) -> Iterator[Task]:
-        """Export a module's OpenAPI documents (one per API version) from its FastAPI app."""
-        producer = self._producer_files(openapi_spec)
+    def _openapi_tasks(self) -> Iterator[Task]:
+        producer = self._producer_files("apigen.producers.openapi_spec")
         libraries = self._libraries(OPENAPI_LIBRARIES)
         for module in self.discovery.modules:
             yield {
@@ -136,7 +162,7 @@ class ProjectTasks:
                 "doc": f"Export {module.name}'s OpenAPI documents",
                 "actions": [
                     (
-                        openapi_spec.export_openapi,
+                        actions.export_openapi,
                         [
                             self.layout.src_dir.as_posix(),
                             module.name,
@@ -154,9 +180,8 @@ class ProjectTasks:
                 "clean": True,
             }
 
-    def task_client(self) -> Iterator[Task]:
-        """Render a module's typed Python clients (sync and async) from its OpenAPI documents."""
-        producer = self._producer_files(python_client) + self._templates()
+    def _client_tasks(self) -> Iterator[Task]:
+        producer = self._producer_files("apigen.producers.python_client") + self._templates()
         libraries = self._libraries(CLIENT_LIBRARIES)
         for module in self.discovery.modules:
             yield {
@@ -164,7 +189,7 @@ class ProjectTasks:
                 "doc": f"Render {module.name}'s typed Python clients from its OpenAPI documents",
                 "actions": [
                     (
-                        python_client.render_clients,
+                        actions.render_clients,
                         [
                             module.name,
                             list(module.versions),
@@ -181,22 +206,20 @@ class ProjectTasks:
                 "clean": True,
             }
 
-    def task_clients_index(self) -> Task:
-        """Write client_generated/__init__.py re-exporting every generated client class."""
+    def _clients_index_tasks(self) -> Task:
         pairs = [(m.name, v) for m in self.discovery.modules for v in m.versions]
         client_files = [self.layout.client_path(m, v).as_posix() for m, v in pairs]
         output = self.layout.clients_index_path.as_posix()
         return {
-            "actions": [(clients_index.write_clients_index, [pairs, client_files, output])],
-            "file_dep": self._producer_files(clients_index),
+            "actions": [(actions.write_clients_index, [pairs, client_files, output])],
+            "file_dep": self._producer_files("apigen.producers.clients_index"),
             "targets": [output],
             "task_dep": [f"client:{m.name}" for m in self.discovery.modules],
             "uptodate": [config_changed({"clients": [list(pair) for pair in pairs]})],
             "clean": True,
         }
 
-    def task_generate(self) -> Iterator[Task]:
-        """Build every stale artifact of every module (the main job)."""
+    def _generate_tasks(self) -> Iterator[Task]:
         # The group's own attributes must come first: later subtasks add themselves to it.
         yield {
             "name": None,
@@ -215,11 +238,10 @@ class ProjectTasks:
                 ],
             }
 
-    def task_serve(self) -> Task:
-        """Serve the API with uvicorn (after bringing generation up to date)."""
+    def _serve_tasks(self) -> Task:
         return {
             "actions": [
-                (serve, [self.layout.src_dir.as_posix()], {}),
+                (actions.serve, [self.layout.src_dir.as_posix()], {}),
             ],
             "params": [
                 {
@@ -240,22 +262,3 @@ class ProjectTasks:
             "uptodate": [False],
             "verbosity": 2,
         }
-
-
-@user_facing
-def report_layout_problems(problems: list[str]) -> None:
-    """doit action for check_modules."""
-    if problems:
-        raise UserError.at(None, None, "\n".join(problems))
-
-
-def serve(src_dir: str, host: str, port: int) -> None:
-    """doit action for serve: run `python -m trading_api` on this project's sources until Ctrl-C."""
-    import os
-    import subprocess
-
-    paths = [os.path.abspath(src_dir), os.environ.get("PYTHONPATH", "")]
-    env = os.environ | {"PYTHONPATH": os.pathsep.join(path for path in paths if path)}
-    command = [sys.executable, "-m", "trading_api", "--host", host, "--port", str(port)]
-    with contextlib.suppress(KeyboardInterrupt):
-        subprocess.run(command, env=env, check=False)

@@ -10,28 +10,13 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from apigen.findings import Finding
+
 # Set APIGEN_TRACEBACK=1 to see the Python traceback behind a user error as well.
 SHOW_TRACEBACK_ENV = "APIGEN_TRACEBACK"
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One problem at one place: rendered as `path:line: message`."""
-
-    path: str | None
-    line: int | None
-    message: str
-
-    def render(self) -> str:
-        if self.path is None:
-            return self.message
-        if self.line is None:
-            return f"{self.path}: {self.message}"
-        return f"{self.path}:{self.line}: {self.message}"
 
 
 class UserError(Exception):

@@ -61,7 +61,8 @@ class DoitRun:
 def doit_env() -> dict[str, str]:
     env = dict(os.environ)
     env.pop("PYTHONPATH", None)
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    # Measure and test what users run: Python caches bytecode (some shells disable it).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 

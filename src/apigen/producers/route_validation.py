@@ -75,8 +75,8 @@ def check_api_file(path: Path, tree: ast.Module) -> list[Finding]:
                     Finding(
                         str(path),
                         call.lineno,
-                        f"route '{route_name}' reuses operation_id '{value}' "
-                        f"(first used on line {operation_ids[value]}); operation ids must be unique",
+                        f"route '{route_name}' reuses operation_id '{value}' (first used on "
+                        f"line {operation_ids[value]}); operation ids must be unique",
                     )
                 )
             elif isinstance(value, str):

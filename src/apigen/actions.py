@@ -1,0 +1,48 @@
+"""The doit python-actions of every task, as module-level functions.
+
+Module-level so they pickle (doit -n uses multiprocessing, also under the spawn start method).
+Each imports its producer on first call: building the task graph on the no-op path imports
+none of the producers, let alone the libraries they use.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def check_modules(problems: list[str]) -> Any:
+    from apigen.producers.module_layout_check import report_layout_problems
+
+    return report_layout_problems(problems)
+
+
+def validate_module(module: str, package_dir: str, versions: list[int]) -> Any:
+    from apigen.producers.route_validation import validate_module
+
+    return validate_module(module, package_dir, versions)
+
+
+def export_openapi(src_dir: str, module: str, versions: list[int], outputs: list[str]) -> Any:
+    from apigen.producers.openapi_spec import export_openapi
+
+    return export_openapi(src_dir, module, versions, outputs)
+
+
+def render_clients(module: str, versions: list[int], specs: list[str], outputs: list[str]) -> Any:
+    from apigen.producers.python_client import render_clients
+
+    return render_clients(module, versions, specs, outputs)
+
+
+def write_clients_index(
+    modules: list[tuple[str, int]], client_files: list[str], output: str
+) -> Any:
+    from apigen.producers.clients_index import write_clients_index
+
+    return write_clients_index(modules, client_files, output)
+
+
+def serve(src_dir: str, host: str, port: int) -> Any:
+    from apigen.producers.server import serve
+
+    return serve(src_dir, host, port)
