@@ -1,4 +1,4 @@
-"""Fixtures for build-graph tests: a project copy built once, then cheap copies of it."""
+"""Shared fixtures: a project copy built once by real doit, then cheap copies of it."""
 
 from __future__ import annotations
 
