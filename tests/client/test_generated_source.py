@@ -13,6 +13,14 @@ from tests.client.generated import write_client
 from tests.client.hostile_spec import hostile_spec
 from tests.client.static_checks import PROJECT_RUFF_RULES, run_mypy_strict, run_ruff
 
+# No operations, no components, an absolute server URL: nothing optional may be left dangling.
+EMPTY = {
+    "openapi": "3.1.0",
+    "info": {"title": "Empty", "version": "0"},
+    "servers": [{"url": "https://api.example.com/v2/"}],
+    "paths": {},
+}
+
 
 @pytest.fixture(scope="module")
 def generated_files(
@@ -22,6 +30,7 @@ def generated_files(
     return {
         "demo": write_client(demo_openapi, folder, module="demo"),
         "hostile": write_client(hostile_spec(), folder, module="hostile", version=2),
+        "empty": write_client(EMPTY, folder, module="empty", version=0),
     }
 
 
@@ -32,19 +41,63 @@ def test_mypy_strict_accepts_generated_clients(
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+USAGE_OK = """
+import asyncio
+
+from demo_v1_client import AsyncDemoV1Client, DemoV1Client, Order, OrderCreate, Side
+
+
+def place(client: DemoV1Client) -> list[Order]:
+    order = client.create_order(OrderCreate(symbol="A", side=Side.BUY, qty=1, client_id="c"))
+    client.cancel_order(order.id)
+    count: int = client.count_orders(side=Side.SELL)
+    return client.list_orders(symbols=["A"], limit=count)
+
+
+async def place_async(client: AsyncDemoV1Client) -> float:
+    return await client.quote(Side.BUY, "A", size=2.0)
+
+
+asyncio.run(place_async(AsyncDemoV1Client("http://x")))
+"""
+USAGE_BAD = """
+from demo_v1_client import DemoV1Client, OrderCreate, Side
+
+
+def misuse(client: DemoV1Client) -> str:
+    client.get_order(1)
+    client.count_orders(Side.SELL)
+    OrderCreate(symbol="A", qty=1)
+    return client.count_orders()
+"""
+
+
+def test_generated_api_is_typed_for_its_users(
+    generated_files: dict[str, Path], tmp_path: Path
+) -> None:
+    folder = generated_files["demo"].parent
+    good, bad = folder / "usage_ok.py", folder / "usage_bad.py"
+    good.write_text(USAGE_OK, encoding="utf-8")
+    bad.write_text(USAGE_BAD, encoding="utf-8")
+    done = run_mypy_strict([generated_files["demo"], good], tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    done = run_mypy_strict([generated_files["demo"], bad], tmp_path)
+    errors = [line for line in done.stdout.splitlines() if ": error:" in line]
+    assert [line.split(":")[1] for line in errors] == ["6", "7", "8", "9"], done.stdout
+
+
 def test_ruff_default_rules_accept_generated_clients(generated_files: dict[str, Path]) -> None:
     done = run_ruff(list(generated_files.values()))
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-def test_ruff_project_rules_accept_a_realistic_client(generated_files: dict[str, Path]) -> None:
-    done = run_ruff(
-        [generated_files["demo"]], "--select", PROJECT_RUFF_RULES, "--line-length", "100"
-    )
+def test_ruff_project_rules_accept_realistic_clients(generated_files: dict[str, Path]) -> None:
+    files = [generated_files["demo"], generated_files["empty"]]
+    done = run_ruff(files, "--select", PROJECT_RUFF_RULES, "--line-length", "100")
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-@pytest.mark.parametrize("name", ["demo", "hostile"])
+@pytest.mark.parametrize("name", ["demo", "hostile", "empty"])
 def test_chunked_formatting_equals_black_on_the_whole_file(
     generated_files: dict[str, Path], name: str
 ) -> None:

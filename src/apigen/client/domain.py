@@ -40,7 +40,7 @@ class TypeExpr:
     class_name: ClassName | None = None
     # Why the type degraded to Any; rendered as a comment next to its use.
     note: CommentText | None = None
-    # Names the annotation needs imported: "Literal", "uuid", "decimal".
+    # What the annotation needs imported: "Literal", "datetime", "uuid".
     features: frozenset[str] = frozenset()
 
     @property

@@ -28,11 +28,12 @@ FLOAT = TypeExpr(TypeKind.FLOAT, PyCode("float"))
 BOOL = TypeExpr(TypeKind.BOOL, PyCode("bool"))
 BYTES = TypeExpr(TypeKind.FORMATTED, PyCode("bytes"))
 
+_DATETIME = frozenset({"datetime"})
 _STRING_FORMATS: Mapping[str, TypeExpr] = {
-    "date-time": TypeExpr(TypeKind.FORMATTED, PyCode("_dt.datetime")),
-    "date": TypeExpr(TypeKind.FORMATTED, PyCode("_dt.date")),
-    "time": TypeExpr(TypeKind.FORMATTED, PyCode("_dt.time")),
-    "duration": TypeExpr(TypeKind.FORMATTED, PyCode("_dt.timedelta")),
+    "date-time": TypeExpr(TypeKind.FORMATTED, PyCode("_dt.datetime"), features=_DATETIME),
+    "date": TypeExpr(TypeKind.FORMATTED, PyCode("_dt.date"), features=_DATETIME),
+    "time": TypeExpr(TypeKind.FORMATTED, PyCode("_dt.time"), features=_DATETIME),
+    "duration": TypeExpr(TypeKind.FORMATTED, PyCode("_dt.timedelta"), features=_DATETIME),
     "uuid": TypeExpr(TypeKind.FORMATTED, PyCode("_uuid.UUID"), features=frozenset({"uuid"})),
 }
 _PRIMITIVES: Mapping[str, TypeExpr] = {

@@ -243,7 +243,9 @@ class _DocumentBuilder:
         pydantic_names = ["BaseModel", "ConfigDict", "TypeAdapter"]
         if self._uses_field_call:
             pydantic_names.append("Field")
-        stdlib = ["import datetime as _dt"]
+        stdlib = []
+        if "datetime" in features:
+            stdlib.append("import datetime as _dt")
         if "uuid" in features:
             stdlib.append("import uuid as _uuid")
         return Imports(
