@@ -23,15 +23,20 @@ def validate_module(module: str, package_dir: str, versions: list[int]) -> Any:
 
 
 def export_openapi(src_dir: str, module: str, versions: list[int], outputs: list[str]) -> Any:
+    from apigen import render_worker
     from apigen.producers.openapi_spec import export_openapi
+
+    render_worker.start()  # client tasks follow: let their imports overlap fastapi's
 
     return export_openapi(src_dir, module, versions, outputs)
 
 
-def render_clients(module: str, versions: list[int], specs: list[str], outputs: list[str]) -> Any:
+def render_clients(
+    module: str, versions: list[int], specs: list[str], outputs: list[str], cache_dir: str
+) -> Any:
     from apigen.producers.python_client import render_clients
 
-    return render_clients(module, versions, specs, outputs)
+    return render_clients(module, versions, specs, outputs, cache_dir)
 
 
 def write_clients_index(

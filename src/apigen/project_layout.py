@@ -38,6 +38,11 @@ class ProjectLayout(NamedTuple):
     def import_cache_file(self) -> Path:
         return CACHE_DIR / "import-graph.json"
 
+    @property
+    def client_cache_dir(self) -> Path:
+        """Formatted chunks and compiled templates of the client renderer (only speed)."""
+        return CACHE_DIR / "client"
+
     def spec_path(self, module: str, version: int) -> Path:
         return SPECS_DIR / f"{module}_v{version}_openapi.json"
 

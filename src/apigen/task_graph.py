@@ -195,6 +195,7 @@ class ProjectTasks:
                             list(module.versions),
                             self._specs(module),
                             self._clients(module),
+                            self.layout.client_cache_dir.as_posix(),
                         ],
                     )
                 ],

@@ -5,13 +5,29 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from apigen import render_worker
 from apigen.atomic_write import write_text_if_changed
 from apigen.user_errors import UserError, user_facing
 
 
 @user_facing
-def render_clients(module: str, versions: list[int], specs: list[str], outputs: list[str]) -> None:
-    """doit action for client:M. Reads only the spec files, never the backend."""
+def render_clients(
+    module: str, versions: list[int], specs: list[str], outputs: list[str], cache_dir: str
+) -> None:
+    """doit action for client:M: in the warm render worker when one runs, else in-process."""
+    args = (module, versions, specs, outputs, cache_dir)
+    if not render_worker.render_clients(args):
+        render_clients_in_process(*args)
+
+
+def render_clients_in_process(
+    module: str, versions: list[int], specs: list[str], outputs: list[str], cache_dir: str
+) -> None:
+    """Read only the spec files (never the backend) and write one client per version.
+
+    `cache_dir` keeps black's output per chunk of code between runs (keyed by the chunk's text
+    and black's version), so an edited endpoint reformats only its own methods.
+    """
     from apigen.client import render_client
 
     for version, spec_path, output in zip(versions, specs, outputs, strict=True):
@@ -22,7 +38,7 @@ def render_clients(module: str, versions: list[int], specs: list[str], outputs: 
                 spec_path, None, f"not valid JSON ({error}); run `doit forget openapi:{module}`"
             ) from error
         try:
-            source = render_client(spec, module=module, version=version)
+            source = render_client(spec, module=module, version=version, cache_dir=Path(cache_dir))
         except ValueError as error:
             raise UserError.at(spec_path, None, f"cannot render a client: {error}") from error
         write_text_if_changed(Path(output), source)
