@@ -82,7 +82,7 @@ def report(samples: dict[str, list[float]]) -> str:
         (
             "no-op `doit generate`",
             median["noop"],
-            f"≤ 1.5 × baseline = {noop_limit:.2f} s",
+            f"≤ 1.5 x baseline = {noop_limit:.2f} s",
             median["noop"] <= noop_limit,
             REFERENCE["noop"],
         ),
@@ -137,8 +137,10 @@ def main() -> None:
     if args.write:
         section = (
             "<!-- generate_speed:start -->\n"
-            f"Measured {time.strftime('%Y-%m-%d')} on {platform.machine()}, Python {platform.python_version()}, "
-            f"{args.rounds} rounds, by `python benchmarks/generate_speed.py --rounds {args.rounds} --write {args.write}`.\n\n"
+            f"Measured {time.strftime('%Y-%m-%d')} on {platform.machine()}, "
+            f"Python {platform.python_version()}, {args.rounds} rounds, by "
+            f"`python benchmarks/generate_speed.py --rounds {args.rounds} "
+            f"--write {args.write}`.\n\n"
             f"{table}\n<!-- generate_speed:end -->"
         )
         text = args.write.read_text() if args.write.exists() else ""

@@ -25,7 +25,7 @@ def file_digest(path: str) -> str:
     return hasher.hexdigest()
 
 
-class XxhashChecker(FileChangedChecker):  # type: ignore[misc]  # doit ships no type hints
+class XxhashChecker(FileChangedChecker):  # type: ignore[misc]  # doit is untyped (Any)
     """State of a file: [mtime_ns, size, xxh3_128 hex digest]."""
 
     def check_modified(self, file_path: str, file_stat: os.stat_result, state: Any) -> bool:

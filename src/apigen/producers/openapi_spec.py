@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from apigen.atomic_write import write_text_if_changed
+from apigen.findings import Finding
 from apigen.user_code import project_relative, run_user_code
-from apigen.user_errors import Finding, UserError, user_facing
+from apigen.user_errors import UserError, user_facing
 
 
 def canonical_json(document: Any) -> str:

@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from apigen.derived_names import module_class_name
-from apigen.user_errors import Finding, UserError, user_facing
+from apigen.findings import Finding
+from apigen.user_errors import UserError, user_facing
 
 ROUTE_DECORATORS = frozenset(
     {"get", "post", "put", "patch", "delete", "options", "head", "trace", "api_route"}

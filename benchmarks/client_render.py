@@ -1,6 +1,6 @@
 """Time the client generator on a realistic spec, each measurement in a fresh interpreter.
 
-    python -m tests.client.benchmark_render [--rounds 5] [--dcg-python /tmp/dcg/bin/python]
+    python benchmarks/client_render.py [--rounds 5] [--dcg-python /tmp/dcg/bin/python]
 
 Measures (medians over the rounds, side by side in the same run):
   import    `import jinja2`, then `import black` (what rendering needs loaded)
@@ -25,6 +25,9 @@ import sys
 import tempfile
 from pathlib import Path
 from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # for tests.client.realistic_app, the benchmark's spec
 
 ROOT = Path(__file__).resolve().parents[2]
 
