@@ -23,10 +23,7 @@ def validate_module(module: str, package_dir: str, versions: list[int]) -> Any:
 
 
 def export_openapi(src_dir: str, module: str, versions: list[int], outputs: list[str]) -> Any:
-    from apigen import render_worker
     from apigen.producers.openapi_spec import export_openapi
-
-    render_worker.start()  # client tasks follow: let their imports overlap fastapi's
 
     return export_openapi(src_dir, module, versions, outputs)
 

@@ -58,11 +58,17 @@ class DoitRun:
         return self.stdout + self.stderr + "".join(self.messages.values())
 
 
-def doit_env() -> dict[str, str]:
+def doit_env(warm_worker: bool = False) -> dict[str, str]:
+    """The environment of a doit run in a test or benchmark.
+
+    The warm worker (apigen.warm_worker) is off unless asked for: every temp project would
+    otherwise leave its own worker behind for minutes.
+    """
     env = dict(os.environ)
     env.pop("PYTHONPATH", None)
     # Measure and test what users run: Python caches bytecode (some shells disable it).
     env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["APIGEN_WARM_WORKER"] = "1" if warm_worker else "0"
     return env
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from apigen import warm_worker
 from apigen.atomic_write import write_text_if_changed
 from apigen.findings import Finding
 from apigen.user_code import project_relative, run_user_code
@@ -72,6 +74,15 @@ def _walk_routes(routes: list[Any]) -> Iterator[Any]:
 
 @user_facing
 def export_openapi(src_dir: str, module: str, versions: list[int], outputs: list[str]) -> None:
-    """doit action for openapi:M: one spec file per API version, rewritten only when changed."""
+    """doit action for openapi:M: in the warm worker when one runs, else in-process."""
+    args = (src_dir, module, versions, outputs)
+    # Once this run has paid for fastapi and the project's shared code, they are warmest here.
+    if "fastapi" in sys.modules or not warm_worker.run(f"{__name__}:write_specs", args):
+        warm_worker.start()  # for this run's client tasks and for the runs after it
+        write_specs(*args)
+
+
+def write_specs(src_dir: str, module: str, versions: list[int], outputs: list[str]) -> None:
+    """One spec file per API version, rewritten only when its bytes change."""
     for version, output in zip(versions, outputs, strict=True):
         write_text_if_changed(Path(output), canonical_json(build_openapi(src_dir, module, version)))

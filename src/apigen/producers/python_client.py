@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from apigen import render_worker
+from apigen import warm_worker
 from apigen.atomic_write import write_text_if_changed
 from apigen.user_errors import UserError, user_facing
 
@@ -14,9 +14,9 @@ from apigen.user_errors import UserError, user_facing
 def render_clients(
     module: str, versions: list[int], specs: list[str], outputs: list[str], cache_dir: str
 ) -> None:
-    """doit action for client:M: in the warm render worker when one runs, else in-process."""
+    """doit action for client:M: in the warm worker when one runs, else in-process."""
     args = (module, versions, specs, outputs, cache_dir)
-    if not render_worker.render_clients(args):
+    if not warm_worker.run(f"{__name__}:render_clients_in_process", args):
         render_clients_in_process(*args)
 
 
