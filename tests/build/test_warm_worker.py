@@ -106,10 +106,8 @@ def test_user_errors_from_the_worker_read_the_same(warm_project: Path) -> None:
     failed = generate(warm_project, warm=True)
     assert failed.returncode != 0
     output = failed.stdout + failed.stderr
-    assert (
-        f"src/trading_api/modules/broker/api/v1.py:{line}: building the broker v1 app failed: ImportError"
-        in output
-    )
+    where = f"{api.relative_to(warm_project)}:{line}"
+    assert f"{where}: building the broker v1 app failed: ImportError" in output
     assert "Traceback" not in output
 
 
