@@ -120,7 +120,7 @@ class ImportGraph:
         if path.name != "__init__.py":
             package = package.rpartition(".")[0]
         names: set[str] = set()
-        for node in ast.walk(tree):
+        for node in _statements(tree.body):
             if isinstance(node, ast.Import):
                 names.update(alias.name for alias in node.names)
             elif isinstance(node, ast.ImportFrom):
@@ -167,3 +167,21 @@ def _absolute(package: str, module: str | None, level: int) -> str | None:
     if module:
         base.append(module)
     return ".".join(base) or None
+
+
+# Statement fields that hold nested statements (if/for/while/try/with/def/class/match bodies).
+_NESTED_BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def _statements(body: list[ast.stmt]) -> list[ast.stmt]:
+    """Every statement at any depth, without visiting expressions: imports are statements, and
+    skipping expression nodes halves the time of `ast.walk` on the first, uncached run."""
+    found: list[ast.stmt] = []
+    pending: list[object] = list(body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.stmt):
+            found.append(node)
+        for field in _NESTED_BODIES:
+            pending.extend(getattr(node, field, ()))
+    return found

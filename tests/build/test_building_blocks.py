@@ -136,3 +136,36 @@ def test_library_versions_match_importlib_metadata() -> None:
     assert found["doit"] == version("doit")
     assert found["xxhash"] == version("xxhash")
     assert found["not-a-real-distribution"] == "missing"
+
+
+def test_imports_are_found_in_every_kind_of_block(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    source = """
+try:
+    import a1
+except ImportError:
+    import a2
+else:
+    import a3
+finally:
+    import a4
+if x:
+    import a5
+elif y:
+    import a6
+with open(f):
+    for i in range(3):
+        while True:
+            import a7
+class C:
+    def m(self):
+        async def inner():
+            import a8
+match v:
+    case 1:
+        import a9
+"""
+    module = write(Path("src/pkg/__init__.py"), source)
+    assert ImportGraph(Path("src")).imports_of(module) == [f"a{n}" for n in range(1, 10)]
