@@ -130,7 +130,7 @@ def _compute_identity() -> str:
 
     digest = hashlib.sha256()
     digest.update(os.getcwd().encode())
-    digest.update(sys.executable.encode())
+    digest.update(os.path.realpath(sys.executable).encode())  # python == python3.11
     digest.update(repr(sorted(installed_versions(PRELOADED_DISTRIBUTIONS).items())).encode())
     package = Path(__file__).resolve().parent
     for path in sorted(package.rglob("*")):
@@ -170,9 +170,10 @@ def _detach_and_serve(path: str) -> None:
     try:
         for module in PRELOAD:
             importlib.import_module(module)
-        import black
+        from apigen.producers.python_client import warm_up
+        from apigen.project_layout import ProjectLayout
 
-        black.format_str("warm = 1\n", mode=black.Mode())  # black's grammar tables, once
+        warm_up(ProjectLayout(Path.cwd()).client_cache_dir.as_posix())
     except Exception:
         pass  # a job will import what it needs, or fail in-process with a clear error
     _serve(listener, path)

@@ -42,3 +42,14 @@ def render_clients_in_process(
         except ValueError as error:
             raise UserError.at(spec_path, None, f"cannot render a client: {error}") from error
         write_text_if_changed(Path(output), source)
+
+
+def warm_up(cache_dir: str) -> None:
+    """Compile the client template and load black's grammar now: the warm worker calls this
+    before it serves, so every render job it forks inherits both."""
+    import black
+
+    from apigen.client.renderer import CLIENT_TEMPLATE, environment
+
+    environment(Path(cache_dir) / "jinja").get_template(CLIENT_TEMPLATE)
+    black.format_str("warm = 1\n", mode=black.Mode())
