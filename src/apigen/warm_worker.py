@@ -61,14 +61,20 @@ def enabled() -> bool:
     return not os.environ.get("CI")
 
 
-def run(function: str, args: tuple[Any, ...]) -> bool:
-    """Run `module:function(*args)` in the warm worker; False when there is none to run it."""
+def run(function: str, args: tuple[Any, ...], *, fork: bool = True) -> bool:
+    """Run `module:function(*args)` in the warm worker; False when there is none to run it.
+
+    With `fork` (for anything that imports the project's code) the job runs in a fresh fork of
+    the worker. Without it the worker runs the job itself: only for functions that import
+    nothing but apigen and the preloaded libraries, such as rendering a client from a spec;
+    they then also reuse what earlier jobs warmed (compiled templates, black's caches).
+    """
     if not enabled():
         return False
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
             connection.connect(socket_path())
-            _send(connection, (os.getcwd(), list(sys.path), function, args))
+            _send(connection, (fork, os.getcwd(), list(sys.path), function, args))
             status, message = _receive(connection)
     except (OSError, EOFError, pickle.UnpicklingError):
         return False
@@ -188,11 +194,7 @@ def _serve(listener: socket.socket, path: str) -> None:
         if ready:
             connection, _ = listener.accept()
             last_job = time.monotonic()
-            if os.fork() == 0:
-                listener.close()
-                _handle(connection)
-                os._exit(0)
-            connection.close()
+            _dispatch(listener, connection)
         elif time.monotonic() - last_job > idle or not os.path.exists(path):
             break
     listener.close()
@@ -201,10 +203,32 @@ def _serve(listener: socket.socket, path: str) -> None:
     os._exit(0)
 
 
-def _handle(connection: socket.socket) -> None:
-    """In a fresh fork of the worker: take the caller's folder and path, run, answer."""
+def _dispatch(listener: socket.socket, connection: socket.socket) -> None:
+    """Run one job: in a fork of the worker, or in the worker itself when it asked not to fork."""
     try:
-        cwd, path, function, args = _receive(connection)
+        request = _receive(connection)
+    except (OSError, EOFError, pickle.UnpicklingError):
+        connection.close()
+        return
+    if not request[0]:
+        saved_cwd, saved_path = os.getcwd(), list(sys.path)
+        try:
+            _handle(connection, request)
+        finally:
+            os.chdir(saved_cwd)
+            sys.path[:] = saved_path
+        return
+    if os.fork() == 0:
+        listener.close()
+        _handle(connection, request)
+        os._exit(0)
+    connection.close()
+
+
+def _handle(connection: socket.socket, request: tuple[Any, ...]) -> None:
+    """Take the caller's folder and path, run the function, answer."""
+    try:
+        _, cwd, path, function, args = request
         os.chdir(cwd)
         sys.path[:] = path
         module_name, _, name = function.partition(":")

@@ -16,7 +16,8 @@ def render_clients(
 ) -> None:
     """doit action for client:M: in the warm worker when one runs, else in-process."""
     args = (module, versions, specs, outputs, cache_dir)
-    if not warm_worker.run(f"{__name__}:render_clients_in_process", args):
+    # No fork: rendering reads a spec file and imports nothing of the project.
+    if not warm_worker.run(f"{__name__}:render_clients_in_process", args, fork=False):
         render_clients_in_process(*args)
 
 
