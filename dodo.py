@@ -19,6 +19,7 @@ _project = ProjectTasks(ROOT)
 
 task_check_modules = _project.task_check_modules
 task_validate = _project.task_validate
+task_ws_routers = _project.task_ws_routers
 task_openapi = _project.task_openapi
 task_client = _project.task_client
 task_clients_index = _project.task_clients_index

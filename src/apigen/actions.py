@@ -22,6 +22,12 @@ def validate_module(module: str, package_dir: str, versions: list[int]) -> Any:
     return validate_module(module, package_dir, versions)
 
 
+def generate_ws_routers(module: str, package_dir: str) -> Any:
+    from apigen.producers.ws_routers import generate_ws_routers
+
+    return generate_ws_routers(module, package_dir)
+
+
 def export_openapi(src_dir: str, module: str, versions: list[int], outputs: list[str]) -> Any:
     from apigen.producers.openapi_spec import export_openapi
 

@@ -26,6 +26,7 @@ from apigen.import_graph import ImportGraph
 from apigen.library_versions import installed_versions
 from apigen.module_discovery import Discovery, ModuleSource, discover_modules
 from apigen.project_layout import ProjectLayout
+from apigen.ws_declarations import declared_versions, generated_files, read_declarations
 
 # The libraries whose behaviour shapes each kind of output: upgrading one reruns those tasks.
 OPENAPI_LIBRARIES = ("fastapi", "pydantic", "pydantic-core", "starlette")
@@ -86,6 +87,14 @@ class ProjectTasks:
         ]
         return self._closure(roots)
 
+    def _ws_generated(self, module: ModuleSource) -> list[str]:
+        """The files ws_routers:M writes, from its declarations as they are now."""
+        declared = {
+            version: read_declarations(path).items
+            for version, path in declared_versions(module.package_dir).items()
+        }
+        return [path.as_posix() for path in generated_files(module.package_dir, declared)]
+
     def _specs(self, module: ModuleSource) -> list[str]:
         return [self.layout.spec_path(module.name, v).as_posix() for v in module.versions]
 
@@ -106,6 +115,10 @@ class ProjectTasks:
     def task_validate(self) -> Iterator[Task]:
         """Check a module statically: syntax, module class, routes' operation_id/response_model."""
         return self._validate_tasks()
+
+    def task_ws_routers(self) -> Iterator[Task]:
+        """Generate a module's typed WebSocket router classes from its ws/v<N>.py declarations."""
+        return self._ws_routers_tasks()
 
     def task_openapi(self) -> Iterator[Task]:
         """Export a module's OpenAPI documents (one per API version) from its FastAPI app."""
@@ -153,6 +166,26 @@ class ProjectTasks:
                 "uptodate": [config_changed({"versions": list(module.versions)})],
             }
 
+    def _ws_routers_tasks(self) -> Iterator[Task]:
+        producer = self._producer_files("apigen.producers.ws_routers") + [
+            (self.layout.templates_dir / name).as_posix()
+            for name in ("ws_router.py.jinja", "ws_routers_index.py.jinja")
+        ]
+        for module in self.discovery.modules:
+            declarations = declared_versions(module.package_dir)
+            yield {
+                "name": module.name,
+                "doc": f"Generate {module.name}'s WebSocket router classes into ws_generated/",
+                "actions": [
+                    (actions.generate_ws_routers, [module.name, module.package_dir.as_posix()])
+                ],
+                # A module without declarations still gets the task: it removes stale output.
+                "file_dep": [path.as_posix() for path in declarations.values()] + producer,
+                "targets": self._ws_generated(module),
+                "uptodate": [config_changed({"ws_versions": list(declarations)})],
+                "clean": True,
+            }
+
     def _openapi_tasks(self) -> Iterator[Task]:
         producer = self._producer_files("apigen.producers.openapi_spec")
         libraries = self._libraries(OPENAPI_LIBRARIES)
@@ -171,9 +204,10 @@ class ProjectTasks:
                         ],
                     )
                 ],
-                "file_dep": self._spec_closure(module) + producer,
+                # The version app imports the generated WebSocket routers too.
+                "file_dep": self._spec_closure(module) + self._ws_generated(module) + producer,
                 "targets": self._specs(module),
-                "task_dep": [f"validate:{module.name}"],
+                "task_dep": [f"validate:{module.name}", f"ws_routers:{module.name}"],
                 "uptodate": [
                     config_changed({"libraries": libraries, "versions": list(module.versions)})
                 ],
@@ -234,6 +268,7 @@ class ProjectTasks:
                 "actions": None,
                 "task_dep": [
                     f"validate:{module.name}",
+                    f"ws_routers:{module.name}",
                     f"openapi:{module.name}",
                     f"client:{module.name}",
                 ],

@@ -1,0 +1,119 @@
+"""ws_routers:M reads WebSocket declarations with ast and writes typed router classes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.support.doit_project import run_doit, run_doit_command
+
+DECLARATIONS = Path("src/trading_api/modules/core/ws/v1.py")
+GENERATED = Path("src/trading_api/modules/core/ws_generated")
+HEADER = """from typing import TypeAlias
+
+from trading_api.models.market_data import BarPublic, QuotePublic, SymbolInfoPublic
+from trading_api.shared.ws import WsRouter
+
+"""
+
+
+def declare(project: Path, body: str) -> None:
+    path = project / DECLARATIONS
+    path.parent.mkdir(exist_ok=True)
+    (path.parent / "__init__.py").write_text('"""WebSocket declarations."""\n')
+    path.write_text(HEADER + body)
+
+
+def test_routers_are_generated_updated_and_removed(fresh_project: Path) -> None:
+    declare(
+        fresh_project,
+        "BarsRouter: TypeAlias = WsRouter[SymbolInfoPublic, BarPublic]\n"
+        "BrokerConnectionRouter: TypeAlias = WsRouter[SymbolInfoPublic, QuotePublic]\n",
+    )
+    first = run_doit(fresh_project, "ws_routers:core")
+    assert first.returncode == 0, first.output
+    assert first.executed == {"ws_routers:core"}
+    generated = fresh_project / GENERATED
+    bars = (generated / "v1/bars.py").read_text()
+    assert "class BarsRouter(WsRouter[SymbolInfoPublic, BarPublic]):" in bars
+    assert 'route: ClassVar[str] = "bars"' in bars
+    assert "from trading_api.models.market_data import BarPublic, SymbolInfoPublic" in bars
+    connection = (generated / "v1/broker_connection.py").read_text()
+    assert 'route: ClassVar[str] = "broker-connection"' in connection
+    index = (generated / "v1/__init__.py").read_text()
+    assert (
+        "ROUTERS: tuple[type[WsRouter[Any, Any]], ...] = (\n    BarsRouter,\n    BrokerConnectionRouter,\n)"
+        in index
+    )
+    compile(index, "index", "exec")
+
+    assert run_doit(fresh_project, "ws_routers:core").executed == set()
+
+    before = (generated / "v1/bars.py").stat().st_mtime_ns
+    declare(fresh_project, "BarsRouter: TypeAlias = WsRouter[SymbolInfoPublic, BarPublic]\n")
+    third = run_doit(fresh_project, "ws_routers:core")
+    assert third.executed == {"ws_routers:core"}
+    assert not (generated / "v1/broker_connection.py").exists()
+    assert (generated / "v1/bars.py").stat().st_mtime_ns == before  # unchanged: not rewritten
+
+    (fresh_project / DECLARATIONS).unlink()
+    fourth = run_doit(fresh_project, "ws_routers:core")
+    assert fourth.returncode == 0, fourth.output
+    assert not generated.exists()
+
+
+def bad_declaration(project: Path, body: str) -> str:
+    declare(project, body)
+    run = run_doit_command(project, "ws_routers:core")
+    assert run.returncode != 0
+    output = run.stdout + run.stderr
+    assert "Traceback" not in output
+    return output
+
+
+def test_unknown_model_is_named_with_file_and_line(fresh_project: Path) -> None:
+    output = bad_declaration(
+        fresh_project, "BarsRouter: TypeAlias = WsRouter[BarsRequest, BarPublic]\n"
+    )
+    line = HEADER.count("\n") + 1
+    assert f"{DECLARATIONS}:{line}: 'BarsRouter' names unknown model 'BarsRequest'" in output
+
+
+def test_duplicate_route_is_reported(fresh_project: Path) -> None:
+    output = bad_declaration(
+        fresh_project,
+        "BarsRouter: TypeAlias = WsRouter[SymbolInfoPublic, BarPublic]\n"
+        "BarsRouter2: TypeAlias = WsRouter[SymbolInfoPublic, BarPublic]\n"
+        "bars_router: TypeAlias = WsRouter[SymbolInfoPublic, BarPublic]\n",
+    )
+    line = HEADER.count("\n") + 3
+    assert (
+        f"{DECLARATIONS}:{line - 1}: router alias 'BarsRouter2' must be a CamelCase name" in output
+    )
+    assert f"{DECLARATIONS}:{line}: router alias 'bars_router' must be a CamelCase name" in output
+
+
+def test_duplicate_route_after_kebab_case(fresh_project: Path) -> None:
+    output = bad_declaration(
+        fresh_project,
+        "QuotesRouter: TypeAlias = WsRouter[SymbolInfoPublic, QuotePublic]\n"
+        "QuotesRouter: TypeAlias = WsRouter[SymbolInfoPublic, BarPublic]\n",
+    )
+    line = HEADER.count("\n") + 2
+    assert (
+        f"{DECLARATIONS}:{line}: duplicate route 'quotes' (first declared on line {line - 1})"
+        in output
+    )
+
+
+def test_alias_that_is_not_a_router(fresh_project: Path) -> None:
+    output = bad_declaration(fresh_project, "BarsRouter: TypeAlias = list[BarPublic]\n")
+    line = HEADER.count("\n") + 1
+    assert (
+        f"{DECLARATIONS}:{line}: 'BarsRouter' is not a WebSocket router declaration; write "
+        "`BarsRouter: TypeAlias = WsRouter[RequestModel, DataModel]`"
+    ) in output
+
+
+def test_syntax_error_in_declarations(fresh_project: Path) -> None:
+    output = bad_declaration(fresh_project, "BarsRouter: TypeAlias = WsRouter[\n")
+    assert f"{DECLARATIONS}:" in output and "syntax error" in output
