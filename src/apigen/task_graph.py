@@ -26,6 +26,7 @@ from apigen.import_graph import ImportGraph
 from apigen.library_versions import installed_versions
 from apigen.module_discovery import Discovery, ModuleSource, discover_modules
 from apigen.project_layout import ProjectLayout
+from apigen.target_guard import TargetsUnchanged
 from apigen.ws_declarations import declared_versions, generated_files, read_declarations
 
 # The libraries whose behaviour shapes each kind of output: upgrading one reruns those tasks.
@@ -182,7 +183,10 @@ class ProjectTasks:
                 # A module without declarations still gets the task: it removes stale output.
                 "file_dep": [path.as_posix() for path in declarations.values()] + producer,
                 "targets": self._ws_generated(module),
-                "uptodate": [config_changed({"ws_versions": list(declarations)})],
+                "uptodate": [
+                    config_changed({"ws_versions": list(declarations)}),
+                    TargetsUnchanged(),
+                ],
                 "clean": True,
             }
 
@@ -209,7 +213,8 @@ class ProjectTasks:
                 "targets": self._specs(module),
                 "task_dep": [f"validate:{module.name}", f"ws_routers:{module.name}"],
                 "uptodate": [
-                    config_changed({"libraries": libraries, "versions": list(module.versions)})
+                    config_changed({"libraries": libraries, "versions": list(module.versions)}),
+                    TargetsUnchanged(),
                 ],
                 "clean": True,
             }
@@ -236,7 +241,8 @@ class ProjectTasks:
                 "file_dep": self._specs(module) + producer,
                 "targets": self._clients(module),
                 "uptodate": [
-                    config_changed({"libraries": libraries, "versions": list(module.versions)})
+                    config_changed({"libraries": libraries, "versions": list(module.versions)}),
+                    TargetsUnchanged(),
                 ],
                 "clean": True,
             }
@@ -250,7 +256,10 @@ class ProjectTasks:
             "file_dep": self._producer_files("apigen.producers.clients_index"),
             "targets": [output],
             "task_dep": [f"client:{m.name}" for m in self.discovery.modules],
-            "uptodate": [config_changed({"clients": [list(pair) for pair in pairs]})],
+            "uptodate": [
+                config_changed({"clients": [list(pair) for pair in pairs]}),
+                TargetsUnchanged(),
+            ],
             "clean": True,
         }
 

@@ -99,4 +99,10 @@ def run_doit(project: Path, *args: str, timeout: float = 300) -> DoitRun:
 
 
 def module_tasks(module: str) -> set[str]:
+    """The tasks an edit of a module's REST API reruns."""
     return {f"validate:{module}", f"openapi:{module}", f"client:{module}"}
+
+
+def all_module_tasks(module: str) -> set[str]:
+    """Every task of one module: what its first build runs."""
+    return module_tasks(module) | {f"ws_routers:{module}"}

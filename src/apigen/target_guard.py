@@ -1,0 +1,61 @@
+"""Outputs edited by hand are rebuilt: doit alone only notices a missing target.
+
+`TargetsUnchanged` is a doit `uptodate` object. After a task succeeds it records each target's
+size, mtime and xxh3 digest in the task's saved values; on the next run the task is up to date
+only if every target still matches (stat first, the digest only when the stat differs, like
+apigen.xxhash_checker). A generated file edited, truncated or replaced by hand therefore makes
+its task run again, and the task writes the right bytes back.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from apigen.xxhash_checker import file_digest
+
+VALUE_KEY = "apigen:targets"
+
+
+class TargetsUnchanged:
+    """doit uptodate: the task's targets are byte-for-byte what its last successful run left."""
+
+    def configure_task(self, task: Any) -> None:
+        task.value_savers.append(lambda: {VALUE_KEY: _states(task.targets)})
+
+    def __call__(self, task: Any, values: dict[str, Any]) -> bool | None:
+        recorded = values.get(VALUE_KEY)
+        if recorded is None:
+            return None  # never recorded (first run or an older database): other checks decide
+        for target in task.targets:
+            state = recorded.get(target)
+            if state is None or not _matches(target, state):
+                return False
+        return True
+
+
+def _states(targets: list[str]) -> dict[str, list[Any]]:
+    states = {}
+    for target in targets:
+        try:
+            stat = os.stat(target)
+            states[target] = [stat.st_size, stat.st_mtime_ns, file_digest(target)]
+        except OSError:
+            continue  # a target the action did not write: doit reports it as missing next time
+    return states
+
+
+def _matches(target: str, state: list[Any]) -> bool:
+    size, mtime_ns, digest = state
+    try:
+        stat = os.stat(target)
+    except OSError:
+        return False
+    if stat.st_size != size:
+        return False
+    if stat.st_mtime_ns == mtime_ns:
+        return True
+    try:
+        return bool(file_digest(target) == digest)
+    except OSError:  # e.g. replaced by a directory
+        return False
