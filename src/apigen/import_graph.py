@@ -31,8 +31,10 @@ class ImportGraph:
         self._entries: dict[str, list[object]] = {}
         self._dirty = False
         self._stats: dict[str, os.stat_result] = {}
-        self._by_module: dict[str, Path] = {}  # dotted name -> file (package: its __init__.py)
-        self._files_of: dict[str, list[Path]] = {}
+        # dotted name -> posix path of its file (a package: its __init__.py)
+        self._by_module: dict[str, str] = {}
+        self._files_of: dict[str, list[str]] = {}
+        self._deps: dict[str, list[str]] = {}  # file -> the project files it imports
         self._scan(src_dir, ())
         self._load_cache()
 
@@ -46,12 +48,12 @@ class ImportGraph:
                 if entry.name.isidentifier():
                     self._scan(folder / entry.name, (*package, entry.name))
             elif entry.name.endswith(".py"):
-                path = folder / entry.name
+                path = (folder / entry.name).as_posix()
                 stem = entry.name[:-3]
                 dotted = ".".join(package if stem == "__init__" else (*package, stem))
                 if dotted:
                     self._by_module[dotted] = path
-                self._stats[path.as_posix()] = entry.stat()
+                self._stats[path] = entry.stat()
 
     # -- resolution -------------------------------------------------------------------------
 
@@ -62,11 +64,12 @@ class ImportGraph:
             parts.pop()
         return ".".join(parts)
 
-    def files_of(self, dotted: str) -> list[Path]:
+    def files_of(self, dotted: str) -> list[str]:
         """The project files importing `dotted` executes: parent `__init__.py`s, then the module.
 
         Empty for modules outside the project (stdlib, third party); for `pkg.mod.attr` the
-        walk stops at the last part that is a module.
+        walk stops at the last part that is a module. Paths are posix strings: this runs on the
+        no-op path, where pathlib's object overhead is measurable.
         """
         found = self._files_of.get(dotted)
         if found is None:
@@ -77,34 +80,47 @@ class ImportGraph:
                 if path is None:
                     break
                 found.append(path)
-                if path.name != "__init__.py":
+                if not path.endswith("/__init__.py"):
                     break
             self._files_of[dotted] = found
         return found
 
-    def closure(self, roots: Iterable[Path]) -> list[Path]:
-        """Every project file reachable from `roots` through imports, sorted."""
-        seen: set[Path] = set()
-        pending = list(roots)
+    def closure(self, roots: Iterable[Path | str]) -> list[str]:
+        """Every project file reachable from `roots` through imports, as sorted posix paths."""
+        seen: set[str] = set()
+        pending = [root if isinstance(root, str) else root.as_posix() for root in roots]
         while pending:
             path = pending.pop()
-            if path in seen or path.as_posix() not in self._stats:
+            if path in seen or path not in self._stats:
                 continue
             seen.add(path)
-            for dotted in self.imports_of(path):
-                pending.extend(self.files_of(dotted))
+            pending.extend(self._project_imports(path))
         return sorted(seen)
+
+    def _project_imports(self, path: str) -> list[str]:
+        deps = self._deps.get(path)
+        if deps is None:
+            deps = [
+                file for dotted in self.imports_of(Path(path)) for file in self.files_of(dotted)
+            ]
+            self._deps[path] = deps
+        return deps
 
     # -- parsing with a stat-keyed cache ----------------------------------------------------
 
-    def imports_of(self, path: Path) -> list[str]:
+    def files_under(self, folder: Path) -> list[str]:
+        """The Python files below `folder` (posix paths, sorted), from the scan: no new stat."""
+        prefix = folder.as_posix().rstrip("/") + "/"
+        return sorted(path for path in self._stats if path.startswith(prefix))
+
+    def imports_of(self, path: Path | str) -> list[str]:
         """Absolute dotted names `path` may import (for `from a import b`: `a` and `a.b`)."""
-        key = path.as_posix()
-        stat = self._stats.get(key) or path.stat()
+        key = path if isinstance(path, str) else path.as_posix()
+        stat = self._stats.get(key) or os.stat(key)
         cached = self._entries.get(key)
         if cached is not None and cached[0] == stat.st_mtime_ns and cached[1] == stat.st_size:
             return cached[2]  # type: ignore[return-value]
-        names = self._parse_imports(path)
+        names = self._parse_imports(Path(key))
         self._entries[key] = [stat.st_mtime_ns, stat.st_size, names]
         self._dirty = True
         return names

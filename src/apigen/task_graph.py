@@ -66,16 +66,17 @@ class ProjectTasks:
         return self._closure([path])
 
     def _closure(self, roots: list[Path]) -> list[str]:
-        files = [path.as_posix() for path in self.imports.closure(roots)]
+        files = self.imports.closure(roots)
         self.imports.save()
         return files
 
     def _module_files(self, module: ModuleSource) -> list[str]:
-        return sorted(
-            path.as_posix()
-            for path in module.package_dir.rglob("*.py")
-            if not path.parent.name.endswith("_generated")
-        )
+        """The module's own sources, without generated folders."""
+        return [
+            path
+            for path in self.imports.files_under(module.package_dir)
+            if "_generated/" not in path
+        ]
 
     def _spec_closure(self, module: ModuleSource) -> list[str]:
         """Project files the exporter imports for M: its own package, shared code, models."""
