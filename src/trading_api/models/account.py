@@ -49,3 +49,9 @@ class LeveragePreview(BaseModel):
     margin_used_after: float
     available_funds_after: float
     warnings: list[str] = Field(default_factory=list)
+
+
+class EquitySubscriptionRequest(BaseModel):
+    """Subscribe to the account's balances and equity: after every change, and periodically."""
+
+    model_config = ConfigDict(extra="forbid")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from trading_api.models.market_data import SubscribedSymbol
 from trading_api.models.orders import Side
 
 
@@ -20,3 +21,13 @@ class ExecutionPublic(BaseModel):
     price: float = Field(gt=0)
     commission: float = Field(ge=0)
     time: datetime
+
+
+class ExecutionsSubscriptionRequest(BaseModel):
+    """Subscribe to new executions (fills)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    symbol: SubscribedSymbol | None = Field(
+        default=None, description="Only executions in this symbol; every execution if null"
+    )

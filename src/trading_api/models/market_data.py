@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 
 class Resolution(StrEnum):
@@ -19,6 +20,23 @@ class Resolution(StrEnum):
     HOUR_4 = "240"
     DAY_1 = "1D"
     WEEK_1 = "1W"
+
+
+def _normalise_ticker(name: str) -> str:
+    return name.strip().upper()
+
+
+# A symbol in a subscription request, normalised ("aapl " -> "AAPL") so that equal requests
+# canonicalise to one topic key.
+SubscribedSymbol = Annotated[
+    str,
+    Field(min_length=1, max_length=32, description="Ticker, any case", examples=["AAPL"]),
+    AfterValidator(_normalise_ticker),
+]
+
+
+def _sorted_unique(symbols: list[str]) -> list[str]:
+    return sorted(set(symbols))
 
 
 class SymbolType(StrEnum):
@@ -107,3 +125,25 @@ class QuotePublic(BaseModel):
     change_percent: float
     volume: float = Field(ge=0)
     time: datetime
+
+
+class BarsSubscriptionRequest(BaseModel):
+    """Subscribe to the bars of one symbol at one resolution (default: 1 minute)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    symbol: SubscribedSymbol
+    resolution: Resolution = Resolution.MINUTE_1
+
+
+class QuotesSubscriptionRequest(BaseModel):
+    """Subscribe to the quotes of one or more symbols; each update is one symbol's quote.
+
+    The symbols are a set: order and repetitions do not matter (they are sorted and deduplicated).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    symbols: Annotated[
+        list[SubscribedSymbol], Field(min_length=1, max_length=50), AfterValidator(_sorted_unique)
+    ]

@@ -8,6 +8,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from trading_api.models.market_data import SubscribedSymbol
+
 Price = Annotated[float, Field(gt=0, le=1e9, description="Price in the symbol's currency")]
 Quantity = Annotated[float, Field(gt=0, le=1e7, description="Quantity in units of the symbol")]
 SymbolName = Annotated[
@@ -132,3 +134,13 @@ class OrderPreview(BaseModel):
     margin_required: float
     available_funds_after: float
     warnings: list[str] = Field(default_factory=list)
+
+
+class OrdersSubscriptionRequest(BaseModel):
+    """Subscribe to order changes (placed, filled, modified, cancelled, rejected)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    symbol: SubscribedSymbol | None = Field(
+        default=None, description="Only orders in this symbol; every order if null"
+    )

@@ -6,6 +6,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from trading_api.models.market_data import SubscribedSymbol
 from trading_api.models.orders import Price
 
 
@@ -36,3 +37,13 @@ class PositionPublic(BaseModel):
     unrealized_pnl: float
     realized_pnl: float
     brackets: PositionBrackets = Field(default_factory=PositionBrackets)
+
+
+class PositionsSubscriptionRequest(BaseModel):
+    """Subscribe to open positions: after every change, and revalued periodically."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    symbol: SubscribedSymbol | None = Field(
+        default=None, description="Only the position in this symbol; every position if null"
+    )

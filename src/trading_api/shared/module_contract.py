@@ -1,15 +1,16 @@
-"""Base class of every module's `<Name>Module`: its name, its service and its API routers."""
+"""Base class of every module's `<Name>Module`: its name, its service, its API and WS routers."""
 
 from __future__ import annotations
 
 import importlib
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from fastapi import APIRouter
 
 from trading_api.shared.module_errors import ModuleContractError
 from trading_api.shared.module_layout import MODULES_PACKAGE, api_versions
+from trading_api.shared.ws import WsRouter, WsSettings
 
 ServiceT = TypeVar("ServiceT")
 
@@ -20,9 +21,14 @@ class Module(Generic[ServiceT]):
     Subclasses set `name` to their folder name and implement `create_service()`. Routers are
     imported by computed name (importlib) so this file never statically imports a module package:
     the build graph computes each module's import closure with `ast`.
+
+    WebSocket topics are declared in `ws/v<N>.py`; `doit generate` turns the declarations into
+    router classes in `ws_generated/v<N>/`, which `ws_routers()` returns. `ws_settings` holds
+    the limits of the `/ws` endpoint (an instance may override it before its app is built).
     """
 
     name: str
+    ws_settings: WsSettings = WsSettings()
 
     def __init__(self) -> None:
         self._service: ServiceT | None = None
@@ -78,3 +84,32 @@ class Module(Generic[ServiceT]):
                 f"found {type(router).__name__}"
             )
         return router
+
+    def ws_routers(self, version: int) -> tuple[type[WsRouter[Any, Any]], ...]:
+        """The generated WebSocket router classes of `version`, in declaration order.
+
+        Empty when the module declares no topics for `version` (no `ws/v<version>.py`).
+        """
+        declarations = self.package_dir / "ws" / f"v{version}.py"
+        if not declarations.is_file():
+            return ()
+        generated_dir = self.package_dir / "ws_generated" / f"v{version}"
+        package = f"{self.package}.ws_generated.v{version}"
+        try:
+            generated = importlib.import_module(package)
+        except ModuleNotFoundError as exc:
+            if exc.name is None or not package.startswith(exc.name):
+                raise  # the generated package exists but one of its own imports is missing
+            raise ModuleContractError(
+                f"{declarations}: declares WebSocket routes of module {self.name!r} v{version}, "
+                f"but their generated routers ({generated_dir}) do not exist; run `doit generate`"
+            ) from exc
+        routers = getattr(generated, "ROUTERS", None)
+        if not isinstance(routers, tuple) or not all(
+            isinstance(router, type) and issubclass(router, WsRouter) for router in routers
+        ):
+            raise ModuleContractError(
+                f"{generated_dir / '__init__.py'}: expected `ROUTERS`, a tuple of WsRouter "
+                f"classes, found {type(routers).__name__}; run `doit generate` to rebuild it"
+            )
+        return routers

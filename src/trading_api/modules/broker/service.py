@@ -3,14 +3,21 @@
 Market orders fill at once at the simulated last price (one execution each); limit, stop and
 stop-limit orders stay `working` until modified or cancelled, since the simulation has no matching
 engine. The simulated clock moves one second per state change, so ids and times are reproducible.
+
+WebSocket topics: every state change is published to the open topics it concerns (orders,
+executions, positions, equity); positions, equity and the broker connection are also published
+every `update_interval` seconds, valued at the current simulated time.
 """
 
 from __future__ import annotations
 
 import itertools
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Final
+
+from pydantic import BaseModel
 
 from trading_api.models.account import (
     AccountPublic,
@@ -18,6 +25,7 @@ from trading_api.models.account import (
     LeveragePreview,
     LeverageUpdate,
 )
+from trading_api.models.broker_connection import BrokerConnectionPublic, BrokerConnectionStatus
 from trading_api.models.executions import ExecutionPublic
 from trading_api.models.market_data import SymbolType
 from trading_api.models.orders import (
@@ -39,6 +47,7 @@ from trading_api.shared.market_simulation import (
     price_at,
 )
 from trading_api.shared.service_errors import ConflictError, InvalidInputError, NotFoundError
+from trading_api.shared.ws import ActiveTopics, Producer, Publish
 
 ACCOUNT_ID: Final = "SIM-000001"
 INITIAL_BALANCE: Final = 100_000.0
@@ -48,6 +57,13 @@ MAX_LEVERAGE: Final = {SymbolType.STOCK: 4.0, SymbolType.FOREX: 50.0, SymbolType
 LEVERAGE_STEP: Final = 1.0
 # Quantities are floats; anything smaller than this is a rounding leftover, i.e. flat.
 _QTY_EPSILON: Final = 1e-9
+
+# WebSocket routes the broker serves (declared in ws/v1.py)
+ORDERS_ROUTE: Final = "orders"
+POSITIONS_ROUTE: Final = "positions"
+EXECUTIONS_ROUTE: Final = "executions"
+EQUITY_ROUTE: Final = "equity"
+BROKER_CONNECTION_ROUTE: Final = "broker-connection"
 
 
 @dataclass
@@ -67,11 +83,19 @@ def _known_symbols() -> str:
     return ", ".join(SYMBOLS)
 
 
+def _wants(request: BaseModel, symbol: str) -> bool:
+    """Whether a subscription request with an optional `symbol` filter covers `symbol`."""
+    wanted = getattr(request, "symbol", None)
+    return wanted is None or wanted == symbol
+
+
 class BrokerService:
     """In-memory broker for one simulated account. Thread-safe: every public method holds a lock."""
 
-    def __init__(self, clock: SimulatedClock | None = None) -> None:
+    def __init__(self, clock: SimulatedClock | None = None, update_interval: float = 1.0) -> None:
         self._clock = clock if clock is not None else SimulatedClock()
+        self.update_interval = update_interval  # seconds between periodic topic updates
+        self.ws_topics = ActiveTopics()
         self._lock = threading.RLock()
         self._orders: dict[str, OrderPublic] = {}
         self._executions: list[ExecutionPublic] = []
@@ -142,6 +166,7 @@ class BrokerService:
             elif order.type is OrderType.MARKET:
                 placed = self._fill(placed, symbol, price_at(symbol, now))
             self._orders[placed.id] = placed
+            self._announce_order(placed, filled=placed.status is OrderStatus.FILLED)
             return placed
 
     def modify_order(self, order_id: str, update: OrderUpdate) -> OrderPublic:
@@ -166,6 +191,7 @@ class BrokerService:
                 }
             )
             self._orders[order_id] = modified
+            self._announce_order(modified, filled=False)
             return modified
 
     def cancel_order(self, order_id: str) -> OrderPublic:
@@ -177,6 +203,7 @@ class BrokerService:
                 update={"status": OrderStatus.CANCELLED, "updated_at": self._clock.now_datetime()}
             )
             self._orders[order_id] = cancelled
+            self._announce_order(cancelled, filled=False)
             return cancelled
 
     def list_orders(
@@ -246,6 +273,7 @@ class BrokerService:
                     sl,
                 )
             position.brackets = brackets.model_copy()
+            self.ws_topics.emit(POSITIONS_ROUTE, self._position_updates)
             return self._position_public(position)
 
     def list_executions(self, symbol: str) -> list[ExecutionPublic]:
@@ -314,9 +342,76 @@ class BrokerService:
                 )
             sim = self._path_symbol(symbol)
             self._leverage[sim.ticker] = update.leverage
+            self.ws_topics.emit(EQUITY_ROUTE, self._equity_updates)
             return self._leverage_info(sim)
 
+    # ---- WebSocket topics ---------------------------------------------------------------------
+
+    async def create_topic(
+        self, route: str, topic: str, request: BaseModel, publish: Publish
+    ) -> None:
+        """Start publishing `topic` of `route`; 404-style refusal for an unknown symbol filter."""
+        with self._lock:
+            producer = self._topic_producer(route, request)
+        self.ws_topics.open(route, topic, request, publish, producer, self.update_interval)
+
+    async def remove_topic(self, route: str, topic: str) -> None:
+        """Stop publishing `topic`."""
+        await self.ws_topics.close(topic)
+
+    def connection_status(self) -> BrokerConnectionPublic:
+        """The simulated broker is in-process: always connected."""
+        with self._lock:
+            return BrokerConnectionPublic(
+                account_id=ACCOUNT_ID,
+                status=BrokerConnectionStatus.CONNECTED,
+                message="connected to the simulated broker",
+                checked_at=self._clock.now_datetime(),
+            )
+
     # ---- internals ----------------------------------------------------------------------------
+
+    def _topic_producer(self, route: str, request: BaseModel) -> Producer | None:
+        """What a topic of `route` publishes periodically (None: only on state changes)."""
+        symbol = getattr(request, "symbol", None)
+        if symbol is not None:
+            self._path_symbol(symbol)  # refuse a filter on an unknown symbol
+        periodic: dict[str, Callable[[], list[BaseModel]]] = {
+            POSITIONS_ROUTE: lambda: self._position_updates(request),
+            EQUITY_ROUTE: lambda: self._equity_updates(request),
+            BROKER_CONNECTION_ROUTE: lambda: [self.connection_status()],
+        }
+        if route in (ORDERS_ROUTE, EXECUTIONS_ROUTE):
+            return None
+        if route not in periodic:
+            raise ValueError(f"the broker serves no WebSocket route {route!r}")
+        produce = periodic[route]
+        return lambda _tick: produce()
+
+    def _announce_order(self, order: OrderPublic, filled: bool) -> None:
+        """Publish an order change and, for a fill, its execution, positions and equity."""
+        topics = self.ws_topics
+        topics.emit(ORDERS_ROUTE, lambda request: [order] if _wants(request, order.symbol) else [])
+        if not filled:
+            return
+        execution = self._executions[-1]
+        topics.emit(
+            EXECUTIONS_ROUTE,
+            lambda request: [execution] if _wants(request, execution.symbol) else [],
+        )
+        topics.emit(POSITIONS_ROUTE, self._position_updates)
+        topics.emit(EQUITY_ROUTE, self._equity_updates)
+
+    def _position_updates(self, request: BaseModel) -> list[BaseModel]:
+        with self._lock:
+            return [
+                self._position_public(position)
+                for ticker, position in sorted(self._positions.items())
+                if _wants(request, ticker)
+            ]
+
+    def _equity_updates(self, request: BaseModel) -> list[BaseModel]:
+        return [self.get_account()]
 
     def _body_symbol(self, name: str) -> SimulatedSymbol:
         symbol = find_symbol(name)

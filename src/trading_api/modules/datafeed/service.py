@@ -3,17 +3,26 @@
 Bars are a pure function of (symbol, open time, resolution), so the same request always returns
 the same bars. The market trades 24x7 in UTC; bar open times are multiples of the bar size since
 the Unix epoch (weekly bars open on Mondays).
+
+WebSocket topics replay the simulation forward from the moment a topic opens, one step per
+`update_interval` seconds: `bars` publishes the next bar each step (starting with the bar open
+at that moment), `quotes` the quotes of each symbol one simulated second later than the last.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Final
+
+from pydantic import BaseModel
 
 from trading_api.models.market_data import (
     BarPublic,
+    BarsSubscriptionRequest,
     DatafeedConfigPublic,
     ExchangePublic,
     QuotePublic,
+    QuotesSubscriptionRequest,
     Resolution,
     SymbolInfoPublic,
     SymbolMatchPublic,
@@ -32,6 +41,7 @@ from trading_api.shared.market_simulation import (
     spread,
 )
 from trading_api.shared.service_errors import InvalidInputError, NotFoundError
+from trading_api.shared.ws import ActiveTopics, Producer, Publish
 
 MAX_BARS: Final = 5_000
 RESOLUTION_SECONDS: Final = {
@@ -47,6 +57,10 @@ RESOLUTION_SECONDS: Final = {
 # Unix time 0 was a Thursday: shifting by four days makes weekly bars open on Mondays.
 _WEEK_OFFSET: Final = 4 * 86_400
 
+# WebSocket routes the datafeed serves (declared in ws/v1.py)
+BARS_ROUTE: Final = "bars"
+QUOTES_ROUTE: Final = "quotes"
+
 
 def _ceil_div(a: int, b: int) -> int:
     return -(-a // b)
@@ -60,8 +74,10 @@ def _bar_grid(resolution: Resolution) -> tuple[int, int]:
 class DatafeedService:
     """Answers datafeed requests from the deterministic market simulation."""
 
-    def __init__(self, clock: SimulatedClock | None = None) -> None:
+    def __init__(self, clock: SimulatedClock | None = None, update_interval: float = 1.0) -> None:
         self._clock = clock if clock is not None else SimulatedClock()
+        self.update_interval = update_interval  # seconds between topic updates
+        self.ws_topics = ActiveTopics()
 
     def configuration(self) -> DatafeedConfigPublic:
         """Resolutions, exchanges, symbol types and currencies the feed supports."""
@@ -167,6 +183,38 @@ class DatafeedService:
         now = self._clock.tick()
         return [self._quote(self._symbol(name), now) for name in symbol_names]
 
+    async def create_topic(
+        self, route: str, topic: str, request: BaseModel, publish: Publish
+    ) -> None:
+        """Start publishing `topic` of `route`; refused (NotFoundError) for an unknown symbol."""
+        if isinstance(request, BarsSubscriptionRequest) and route == BARS_ROUTE:
+            producer = self._bars_producer(request)
+        elif isinstance(request, QuotesSubscriptionRequest) and route == QUOTES_ROUTE:
+            producer = self._quotes_producer(request)
+        else:
+            raise ValueError(
+                f"the datafeed serves no WebSocket route {route!r} for {type(request).__name__}"
+            )
+        self.ws_topics.open(route, topic, request, publish, producer, self.update_interval)
+
+    async def remove_topic(self, route: str, topic: str) -> None:
+        """Stop publishing `topic`."""
+        await self.ws_topics.close(topic)
+
+    def _bars_producer(self, request: BarsSubscriptionRequest) -> Producer:
+        symbol = self._symbol(request.symbol)
+        length, offset = _bar_grid(request.resolution)
+        first = offset + (self._clock.now() - offset) // length * length  # the bar open now
+        return lambda tick: [self._bar(symbol, first + tick * length, length)]
+
+    def _quotes_producer(self, request: QuotesSubscriptionRequest) -> Producer:
+        unknown = [name for name in request.symbols if find_symbol(name) is None]
+        if unknown:
+            raise NotFoundError(f"unknown symbols: {', '.join(map(repr, unknown))}")
+        symbols = [self._symbol(name) for name in request.symbols]
+        start = self._clock.now()
+        return lambda tick: [self._quote(symbol, start + tick) for symbol in symbols]
+
     def _symbol(self, name: str) -> SimulatedSymbol:
         symbol = find_symbol(name)
         if symbol is None:
@@ -200,5 +248,5 @@ class DatafeedService:
             change=round_to_tick(symbol, change) if change > 0 else -round_to_tick(symbol, -change),
             change_percent=round(change / previous * 100, 4),
             volume=bar_at(symbol, now - now % 86_400, 86_400).volume,
-            time=self._clock.now_datetime(),
+            time=datetime.fromtimestamp(now, UTC),
         )

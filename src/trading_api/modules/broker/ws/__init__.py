@@ -1,0 +1,1 @@
+"""WebSocket topic declarations of the broker module: one `v<N>.py` file per API version."""
