@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from apigen.reporter import ExplainingReporter
 from apigen.xxhash_checker import XxhashChecker
 
 
@@ -14,4 +15,5 @@ def doit_config() -> dict[str, Any]:
         "backend": "sqlite3",
         "check_file_uptodate": XxhashChecker,
         "default_tasks": ["generate"],
+        "reporter": ExplainingReporter,
     }

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from apigen.run_reasons import add_reason
 from apigen.xxhash_checker import file_digest
 
 VALUE_KEY = "apigen:targets"
@@ -27,11 +28,14 @@ class TargetsUnchanged:
         recorded = values.get(VALUE_KEY)
         if recorded is None:
             return None  # never recorded (first run or an older database): other checks decide
+        unchanged = True
         for target in task.targets:
             state = recorded.get(target)
             if state is None or not _matches(target, state):
-                return False
-        return True
+                if state is not None and _exists(target):
+                    add_reason(task, f"output edited: {target}")
+                unchanged = False
+        return unchanged
 
 
 def _states(targets: list[str]) -> dict[str, list[Any]]:
@@ -43,6 +47,10 @@ def _states(targets: list[str]) -> dict[str, list[Any]]:
         except OSError:
             continue  # a target the action did not write: doit reports it as missing next time
     return states
+
+
+def _exists(target: str) -> bool:
+    return os.path.lexists(target)
 
 
 def _matches(target: str, state: list[Any]) -> bool:

@@ -19,13 +19,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from doit.tools import config_changed
-
 from apigen import actions
 from apigen.import_graph import ImportGraph
 from apigen.library_versions import installed_versions
 from apigen.module_discovery import Discovery, ModuleSource, discover_modules
 from apigen.project_layout import ProjectLayout
+from apigen.run_reasons import SettingsChanged
 from apigen.target_guard import TargetsUnchanged
 from apigen.ws_declarations import declared_versions, generated_files, read_declarations
 
@@ -148,7 +147,7 @@ class ProjectTasks:
         problems = [finding.render() for finding in self.discovery.problems]
         return {
             "actions": [(actions.check_modules, [problems])],
-            "uptodate": [config_changed({"problems": problems})],
+            "uptodate": [SettingsChanged({"problems": problems})],
             "verbosity": 1,
         }
 
@@ -165,7 +164,7 @@ class ProjectTasks:
                     )
                 ],
                 "file_dep": self._module_files(module) + producer,
-                "uptodate": [config_changed({"versions": list(module.versions)})],
+                "uptodate": [SettingsChanged({"versions": list(module.versions)})],
             }
 
     def _ws_routers_tasks(self) -> Iterator[Task]:
@@ -185,7 +184,7 @@ class ProjectTasks:
                 "file_dep": [path.as_posix() for path in declarations.values()] + producer,
                 "targets": self._ws_generated(module),
                 "uptodate": [
-                    config_changed({"ws_versions": list(declarations)}),
+                    SettingsChanged({"ws_versions": list(declarations)}),
                     TargetsUnchanged(),
                 ],
                 "clean": True,
@@ -214,7 +213,7 @@ class ProjectTasks:
                 "targets": self._specs(module),
                 "task_dep": [f"validate:{module.name}", f"ws_routers:{module.name}"],
                 "uptodate": [
-                    config_changed({"libraries": libraries, "versions": list(module.versions)}),
+                    SettingsChanged({"libraries": libraries, "versions": list(module.versions)}),
                     TargetsUnchanged(),
                 ],
                 "clean": True,
@@ -242,7 +241,7 @@ class ProjectTasks:
                 "file_dep": self._specs(module) + producer,
                 "targets": self._clients(module),
                 "uptodate": [
-                    config_changed({"libraries": libraries, "versions": list(module.versions)}),
+                    SettingsChanged({"libraries": libraries, "versions": list(module.versions)}),
                     TargetsUnchanged(),
                 ],
                 "clean": True,
@@ -258,7 +257,7 @@ class ProjectTasks:
             "targets": [output],
             "task_dep": [f"client:{m.name}" for m in self.discovery.modules],
             "uptodate": [
-                config_changed({"clients": [list(pair) for pair in pairs]}),
+                SettingsChanged({"clients": [list(pair) for pair in pairs]}),
                 TargetsUnchanged(),
             ],
             "clean": True,

@@ -1,0 +1,77 @@
+"""Why a task runs: recorded by apigen's `uptodate` checks, read by the reporter.
+
+doit knows which file dependencies changed (`task.dep_changed`) and which targets are missing;
+it does not say that a task is new, which setting changed (a library upgrade, an API version
+added) or that an output was edited by hand. The `uptodate` objects below answer doit's
+question and note those reasons on the task for apigen.reporter.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+REASONS_ATTRIBUTE = "apigen_reasons"
+SETTINGS_KEY = "apigen:settings"
+
+
+def add_reason(task: Any, reason: str) -> None:
+    reasons = getattr(task, REASONS_ATTRIBUTE, None)
+    if reasons is None:
+        reasons = []
+        setattr(task, REASONS_ATTRIBUTE, reasons)
+    if reason not in reasons:
+        reasons.append(reason)
+
+
+def reasons_of(task: Any) -> list[str]:
+    return list(getattr(task, REASONS_ATTRIBUTE, None) or [])
+
+
+class SettingsChanged:
+    """doit uptodate, like doit's `config_changed`, but it keeps the settings themselves (not a
+    digest) so a rerun can say what changed: `fastapi 0.115.0 -> 0.116.1`."""
+
+    def __init__(self, settings: dict[str, Any]) -> None:
+        # As they come back from doit's JSON database (tuples become lists).
+        self.settings = json.loads(json.dumps(settings, sort_keys=True))
+
+    def configure_task(self, task: Any) -> None:
+        task.value_savers.append(lambda: {SETTINGS_KEY: self.settings})
+
+    def __call__(self, task: Any, values: dict[str, Any]) -> bool:
+        if not values:
+            add_reason(task, "new task")
+            return False
+        previous = values.get(SETTINGS_KEY)
+        if previous == self.settings:
+            return True
+        if previous is None:
+            add_reason(task, "settings not recorded before (older apigen)")
+        else:
+            for change in describe_changes(previous, self.settings):
+                add_reason(task, change)
+        return False
+
+
+def describe_changes(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """Readable differences between two settings dicts, one level of nesting deep."""
+    changes = []
+    for key in sorted(before.keys() | after.keys()):
+        old, new = before.get(key), after.get(key)
+        if old == new:
+            continue
+        if isinstance(old, dict) and isinstance(new, dict):
+            changes.extend(
+                f"{name} {old.get(name, 'none')} -> {new.get(name, 'none')}"
+                for name in sorted(old.keys() | new.keys())
+                if old.get(name) != new.get(name)
+            )
+        else:
+            changes.append(f"{key.replace('_', ' ')} {_short(old)} -> {_short(new)}")
+    return changes
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value)
+    return text if len(text) <= 60 else text[:57] + "..."
