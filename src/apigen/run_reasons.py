@@ -56,7 +56,7 @@ class SettingsChanged:
 
 def describe_changes(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     """Readable differences between two settings dicts, one level of nesting deep."""
-    changes = []
+    changes: list[str] = []
     for key in sorted(before.keys() | after.keys()):
         old, new = before.get(key), after.get(key)
         if old == new:
