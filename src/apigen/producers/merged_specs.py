@@ -1,0 +1,226 @@
+"""One OpenAPI and one AsyncAPI document for the whole app, merged from the per-module documents.
+
+Keys of the `documents` mapping name the parts (e.g. "broker", or "datafeed_v2" when a module has
+several versions); they appear in error messages and prefix channel and operation ids. A component
+two parts define identically is shared; defined differently, it is an error naming both parts,
+because a merged document cannot hold two meanings under one name (docs/asyncapi-and-ws-client.md).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+from apigen.user_errors import UserError
+
+_KEY = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
+_HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+JsonObject = dict[str, Any]
+
+
+class _Merger:
+    """Collects named definitions; the same name twice must mean the same thing."""
+
+    def __init__(self, kind: str) -> None:
+        self._kind = kind
+        self.items: JsonObject = {}
+        self._owners: dict[str, str] = {}
+
+    def add(self, owner: str, name: str, value: Any) -> None:
+        if name not in self.items:
+            self.items[name] = value
+            self._owners[name] = owner
+        elif self.items[name] != value:
+            raise UserError.at(
+                None,
+                None,
+                f"{self._kind} '{name}' is defined differently by {self._owners[name]} and "
+                f"{owner}; rename it in one of them (component names must be unique across "
+                "the app)",
+            )
+
+    def sorted(self) -> JsonObject:
+        return dict(sorted(self.items.items()))
+
+
+def merge_openapi(
+    documents: Mapping[str, JsonObject], *, title: str = "API", version: str | None = None
+) -> JsonObject:
+    """One OpenAPI document: each part's paths prefixed with its server URL, operation ids with
+    its key (`broker.place_order`), components merged."""
+    _check_keys(documents)
+    merged: JsonObject = {"openapi": _same(documents, "openapi", "OpenAPI version")}
+    merged["info"] = _info(documents, title, version)
+    dialect = {doc.get("jsonSchemaDialect") for doc in documents.values()} - {None}
+    if len(dialect) > 1:
+        raise UserError.at(None, None, f"the documents use different jsonSchemaDialect: {dialect}")
+    if dialect:
+        merged["jsonSchemaDialect"] = dialect.pop()
+    paths = _Merger("path")
+    webhooks = _Merger("webhook")
+    tags = _Merger("tag")
+    components: dict[str, _Merger] = {}
+    for key, document in documents.items():
+        prefix = _server_path(key, document)
+        renamed = {path: prefix + path for path in document.get("paths", {})}
+        document = _rewrite_refs(document, _path_ref_renames(renamed))
+        security = document.get("security")
+        for path, item in document.get("paths", {}).items():
+            paths.add(key, renamed[path], _prefix_operation_ids(key, item, security))
+        for name, item in document.get("webhooks", {}).items():
+            webhooks.add(key, name, _prefix_operation_ids(key, item, security))
+        for tag in document.get("tags", []):
+            tags.add(key, tag["name"], tag)
+        _merge_components(key, document, components)
+    merged["paths"] = paths.items
+    if webhooks.items:
+        merged["webhooks"] = webhooks.items
+    if components:
+        merged["components"] = {section: m.sorted() for section, m in components.items()}
+    if tags.items:
+        merged["tags"] = list(tags.items.values())
+    return merged
+
+
+def merge_asyncapi(
+    documents: Mapping[str, JsonObject], *, title: str = "API", version: str | None = None
+) -> JsonObject:
+    """One AsyncAPI 3 document: channel and operation ids prefixed with the part's key
+    (`datafeed.bars`, `datafeed.bars.subscribe`), servers and components merged."""
+    _check_keys(documents)
+    merged: JsonObject = {"asyncapi": _same(documents, "asyncapi", "AsyncAPI version")}
+    merged["info"] = _info(documents, title, version)
+    content_types = {doc.get("defaultContentType") for doc in documents.values()}
+    if len(content_types) > 1:
+        found = ", ".join(sorted(map(str, content_types)))
+        raise UserError.at(None, None, f"the documents use different defaultContentType: {found}")
+    content_type = content_types.pop() if content_types else None
+    if content_type is not None:
+        merged["defaultContentType"] = content_type
+    servers = _Merger("server")
+    channels: JsonObject = {}
+    operations: JsonObject = {}
+    components: dict[str, _Merger] = {}
+    for key, document in documents.items():
+        pointers = {
+            f"#/{section}/{_escape(name)}": f"#/{section}/{_escape(f'{key}.{name}')}"
+            for section in ("channels", "operations")
+            for name in document.get(section, {})
+        }
+        document = _rewrite_refs(document, _pointer_renames(pointers))
+        for name, server in document.get("servers", {}).items():
+            servers.add(key, name, server)
+        channels.update({f"{key}.{name}": c for name, c in document.get("channels", {}).items()})
+        operations.update(
+            {f"{key}.{name}": op for name, op in document.get("operations", {}).items()}
+        )
+        _merge_components(key, document, components)
+    if servers.items:
+        merged["servers"] = servers.items
+    merged["channels"] = channels
+    merged["operations"] = operations
+    if components:
+        merged["components"] = {section: m.sorted() for section, m in components.items()}
+    return merged
+
+
+def _check_keys(documents: Mapping[str, JsonObject]) -> None:
+    if not documents:
+        raise ValueError("nothing to merge: no documents")
+    bad = [key for key in documents if not _KEY.fullmatch(key)]
+    if bad:
+        raise ValueError(f"document keys must be like 'broker' or 'datafeed_v2', found {bad}")
+
+
+def _same(documents: Mapping[str, JsonObject], field: str, what: str) -> str:
+    values = {key: document.get(field) for key, document in documents.items()}
+    distinct = sorted(set(map(str, values.values())))
+    if len(distinct) > 1:
+        found = ", ".join(f"{key}: {value}" for key, value in values.items())
+        raise UserError.at(None, None, f"cannot merge documents of different {what}s ({found})")
+    return distinct[0]
+
+
+def _info(documents: Mapping[str, JsonObject], title: str, version: str | None) -> JsonObject:
+    versions = [str(document.get("info", {}).get("version", "")) for document in documents.values()]
+    if version is None:
+        version = (
+            versions[0]
+            if len(set(versions)) == 1
+            else ", ".join(f"{key} {v}" for key, v in zip(documents, versions, strict=True))
+        )
+    parts = ", ".join(
+        f"{key} ({document.get('info', {}).get('title', key)})"
+        for key, document in documents.items()
+    )
+    return {"title": title, "version": version, "description": f"Merged from: {parts}."}
+
+
+def _server_path(key: str, document: JsonObject) -> str:
+    """The path every operation of the document is relative to: its first server's URL path."""
+    servers = document.get("servers") or [{"url": "/"}]
+    url = str(servers[0].get("url", "/"))
+    if "{" in url:
+        raise UserError.at(
+            None, None, f"{key}: cannot merge a document whose server URL has variables ({url})"
+        )
+    return urlsplit(url).path.rstrip("/")
+
+
+def _prefix_operation_ids(key: str, item: JsonObject, security: Any) -> JsonObject:
+    """A path item whose operations have `<key>.`-prefixed ids and the document's security."""
+    item = dict(item)
+    for method in _HTTP_METHODS:
+        operation = item.get(method)
+        if not isinstance(operation, dict):
+            continue
+        operation = dict(operation)
+        if "operationId" in operation:
+            operation["operationId"] = f"{key}.{operation['operationId']}"
+        if security is not None and "security" not in operation:
+            # The part's top-level requirement must keep applying to its own operations only.
+            operation["security"] = security
+        item[method] = operation
+    return item
+
+
+def _merge_components(key: str, document: JsonObject, components: dict[str, _Merger]) -> None:
+    for section, definitions in document.get("components", {}).items():
+        merger = components.setdefault(section, _Merger(f"component {section}"))
+        for name, definition in definitions.items():
+            merger.add(key, name, definition)
+
+
+def _escape(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def _path_ref_renames(renamed: Mapping[str, str]) -> Callable[[str], str]:
+    return _pointer_renames(
+        {f"#/paths/{_escape(old)}": f"#/paths/{_escape(new)}" for old, new in renamed.items()}
+    )
+
+
+def _pointer_renames(pointers: Mapping[str, str]) -> Callable[[str], str]:
+    """A `$ref` rewriter: a ref into a renamed object (`#/channels/bars/messages/x`) follows it."""
+
+    def rename(ref: str) -> str:
+        parts = ref.split("/")
+        head = "/".join(parts[:3])
+        return "/".join([pointers[head], *parts[3:]]) if head in pointers else ref
+
+    return rename
+
+
+def _rewrite_refs(value: Any, rename: Callable[[str], str]) -> Any:
+    if isinstance(value, dict):
+        result = {key: _rewrite_refs(item, rename) for key, item in value.items()}
+        ref = result.get("$ref")
+        if isinstance(ref, str):
+            result["$ref"] = rename(ref)
+        return result
+    if isinstance(value, list):
+        return [_rewrite_refs(item, rename) for item in value]
+    return value
