@@ -31,6 +31,7 @@ from apigen.ws_declarations import declared_versions, generated_files, read_decl
 # The libraries whose behaviour shapes each kind of output: upgrading one reruns those tasks.
 OPENAPI_LIBRARIES = ("fastapi", "pydantic", "pydantic-core", "starlette")
 CLIENT_LIBRARIES = ("black", "jinja2")
+WS_ROUTER_LIBRARIES = ("black", "jinja2")
 
 Task = dict[str, Any]
 
@@ -172,6 +173,7 @@ class ProjectTasks:
             (self.layout.templates_dir / name).as_posix()
             for name in ("ws_router.py.jinja", "ws_routers_index.py.jinja")
         ]
+        libraries = self._libraries(WS_ROUTER_LIBRARIES)
         for module in self.discovery.modules:
             declarations = declared_versions(module.package_dir)
             yield {
@@ -184,7 +186,7 @@ class ProjectTasks:
                 "file_dep": [path.as_posix() for path in declarations.values()] + producer,
                 "targets": self._ws_generated(module),
                 "uptodate": [
-                    SettingsChanged({"ws_versions": list(declarations)}),
+                    SettingsChanged({"libraries": libraries, "ws_versions": list(declarations)}),
                     TargetsUnchanged(),
                 ],
                 "clean": True,

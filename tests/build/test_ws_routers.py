@@ -115,3 +115,30 @@ def test_alias_that_is_not_a_router(fresh_project: Path) -> None:
 def test_syntax_error_in_declarations(fresh_project: Path) -> None:
     output = bad_declaration(fresh_project, "BarsRouter: TypeAlias = WsRouter[\n")
     assert f"{DECLARATIONS}:" in output and "syntax error" in output
+
+
+def test_generated_routers_pass_mypy_strict_and_ruff(built_template: Path) -> None:
+    import subprocess
+    import sys
+
+    folders = sorted(
+        str(path.relative_to(built_template))
+        for path in (built_template / "src/trading_api/modules").glob("*/ws_generated")
+    )
+    assert folders, "the project declares WebSocket routers, so some must be generated"
+    env = {"MYPYPATH": "src", "PATH": "/usr/bin:/bin"}
+    mypy = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", *folders],
+        cwd=built_template,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert mypy.returncode == 0, mypy.stdout + mypy.stderr
+    ruff = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--no-cache", *folders],
+        cwd=built_template,
+        capture_output=True,
+        text=True,
+    )
+    assert ruff.returncode == 0, ruff.stdout + ruff.stderr

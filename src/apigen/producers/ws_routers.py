@@ -79,11 +79,18 @@ def remove_stale(package_dir: Path, keep: set[Path]) -> None:
             shutil.rmtree(folder)
 
 
+def _black(source: str) -> str:
+    """Long model names must not produce long lines: black wraps them, in-process."""
+    import black
+
+    return black.format_str(source, mode=black.Mode(line_length=100))
+
+
 @user_facing
 def generate_ws_routers(module: str, package_dir: str) -> None:
     """doit action for ws_routers:M."""
     folder = Path(package_dir)
     sources = render_routers(module, folder)
     for path, source in sources.items():
-        write_text_if_changed(path, source)
+        write_text_if_changed(path, _black(source))
     remove_stale(folder, set(sources))
