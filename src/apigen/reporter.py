@@ -88,7 +88,10 @@ def explain(task: Any) -> str:
         reasons.append(f"output missing: {_files(missing)}")
     elif task.dep_changed:
         reasons.append(f"{_files(sorted(task.dep_changed))} changed")
-    return "; ".join(reasons) or "always runs"
+    if not reasons:
+        always = any(check is False for check, _, _ in task.uptodate)
+        reasons.append("always runs" if always else "input files added or removed")
+    return "; ".join(reasons)
 
 
 def _files(paths: list[str]) -> str:

@@ -103,8 +103,17 @@ class ProjectTasks:
     def _clients(self, module: ModuleSource) -> list[str]:
         return [self.layout.client_path(module.name, v).as_posix() for v in module.versions]
 
-    def _templates(self) -> list[str]:
-        return sorted(path.as_posix() for path in self.layout.templates_dir.rglob("*.jinja"))
+    def _templates(self, main: str) -> list[str]:
+        """A renderer's templates: its main template and its macros. Macros of the WebSocket
+        client are named `macros/ws_*`; every other macro belongs to the HTTP client."""
+        folder = self.layout.templates_dir
+        ws = main.startswith("ws_")
+        macros = [
+            path.as_posix()
+            for path in sorted((folder / "macros").glob("*.jinja"))
+            if path.name.startswith("ws_") == ws
+        ]
+        return [(folder / main).as_posix(), *macros]
 
     # -- task creators: their docstrings are what `doit list` shows. doit reads each creator's
     # source to order them (inspect.getsourcelines tokenizes the whole body), so creators stay
@@ -222,7 +231,9 @@ class ProjectTasks:
             }
 
     def _client_tasks(self) -> Iterator[Task]:
-        producer = self._producer_files("apigen.producers.python_client") + self._templates()
+        producer = self._producer_files("apigen.producers.python_client") + self._templates(
+            "client.py.jinja"
+        )
         libraries = self._libraries(CLIENT_LIBRARIES)
         for module in self.discovery.modules:
             yield {
