@@ -64,6 +64,11 @@ class SubscriptionHub:
         """Open topics and how many connections each has."""
         return {key: len(topic.subscribers) for key, topic in self._topics.items()}
 
+    def connections(self, key: str) -> list[WsConnection]:
+        """The connections subscribed to topic `key` (none if it is not open)."""
+        topic = self._topics.get(key)
+        return list(topic.subscribers) if topic is not None else []
+
     async def subscribe(
         self, connection: WsConnection, router: WsRouter[Any, Any], request: BaseModel
     ) -> HubReply:
