@@ -23,5 +23,6 @@ task_ws_routers = _project.task_ws_routers
 task_openapi = _project.task_openapi
 task_client = _project.task_client
 task_clients_index = _project.task_clients_index
+task_prune_outputs = _project.task_prune_outputs
 task_generate = _project.task_generate
 task_serve = _project.task_serve

@@ -50,6 +50,12 @@ def write_clients_index(
     return write_clients_index(modules, client_files, output)
 
 
+def prune_outputs(folders: list[str], expected: list[str]) -> Any:
+    from apigen.producers.output_pruning import prune_outputs
+
+    return prune_outputs(folders, expected)
+
+
 def serve(src_dir: str, host: str, port: int) -> Any:
     from apigen.producers.server import serve
 

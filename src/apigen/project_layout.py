@@ -49,6 +49,27 @@ class ProjectLayout(NamedTuple):
     def client_path(self, module: str, version: int) -> Path:
         return CLIENTS_DIR / f"{module}_v{version}_client.py"
 
+    def asyncapi_path(self, module: str, version: int) -> Path:
+        return SPECS_DIR / f"{module}_v{version}_asyncapi.json"
+
+    def ws_client_path(self, module: str, version: int) -> Path:
+        return CLIENTS_DIR / f"{module}_v{version}_ws_client.py"
+
     @property
     def clients_index_path(self) -> Path:
         return CLIENTS_DIR / "__init__.py"
+
+    @property
+    def app_openapi_path(self) -> Path:
+        """The whole app's OpenAPI document (every module, prefixed)."""
+        return SPECS_DIR / "app_openapi.json"
+
+    @property
+    def app_asyncapi_path(self) -> Path:
+        """The whole app's AsyncAPI document (every module, prefixed)."""
+        return SPECS_DIR / "app_asyncapi.json"
+
+    @property
+    def output_dirs(self) -> tuple[Path, ...]:
+        """Folders holding only generated files (pruned of files no task produces)."""
+        return (SPECS_DIR, CLIENTS_DIR)

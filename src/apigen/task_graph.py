@@ -23,6 +23,7 @@ from apigen import actions
 from apigen.import_graph import ImportGraph
 from apigen.library_versions import installed_versions
 from apigen.module_discovery import Discovery, ModuleSource, discover_modules
+from apigen.producers.output_pruning import no_stray_files
 from apigen.project_layout import ProjectLayout
 from apigen.run_reasons import SettingsChanged
 from apigen.target_guard import TargetsUnchanged
@@ -142,6 +143,10 @@ class ProjectTasks:
     def task_clients_index(self) -> Task:
         """Write client_generated/__init__.py re-exporting every generated client class."""
         return self._clients_index_tasks()
+
+    def task_prune_outputs(self) -> Task:
+        """Remove generated files no task produces any more (a module or API version went away)."""
+        return self._prune_outputs_tasks()
 
     def task_generate(self) -> Iterator[Task]:
         """Build every stale artifact of every module (the main job)."""
@@ -276,12 +281,27 @@ class ProjectTasks:
             "clean": True,
         }
 
+    def _expected_outputs(self) -> list[str]:
+        """Every file the graph writes into the output folders."""
+        outputs = [self.layout.clients_index_path.as_posix()]
+        for module in self.discovery.modules:
+            outputs += self._specs(module) + self._clients(module)
+        return sorted(outputs)
+
+    def _prune_outputs_tasks(self) -> Task:
+        folders = [folder.as_posix() for folder in self.layout.output_dirs]
+        expected = self._expected_outputs()
+        return {
+            "actions": [(actions.prune_outputs, [folders, expected])],
+            "uptodate": [(no_stray_files, [folders, expected])],
+        }
+
     def _generate_tasks(self) -> Iterator[Task]:
         # The group's own attributes must come first: later subtasks add themselves to it.
         yield {
             "name": None,
             "doc": "Build every stale artifact of every module (the main job)",
-            "task_dep": ["check_modules", "clients_index"],
+            "task_dep": ["check_modules", "clients_index", "prune_outputs"],
         }
         for module in self.discovery.modules:
             yield {

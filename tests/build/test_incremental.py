@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 from tests.support.doit_project import all_module_tasks, module_tasks, run_doit
@@ -103,4 +104,28 @@ def test_a_generated_file_edited_by_hand_is_restored(built_project: Path) -> Non
     # The spec comes back byte-identical, so core's client stays up to date (early cutoff).
     assert run.executed == {"client:broker", "openapi:core"}
     assert {path: path.read_bytes() for path in originals} == originals
+    assert run_doit(built_project, "generate").executed == set()
+
+
+def test_removing_an_api_version_or_a_module_removes_its_outputs(built_project: Path) -> None:
+    core_api = built_project / "src/trading_api/modules/core/api"
+    (core_api / "v2.py").write_text((core_api / "v1.py").read_text())
+    added = run_doit(built_project, "generate")
+    assert added.returncode == 0, added.output
+    assert (built_project / "client_generated/core_v2_client.py").is_file()
+    assert "CoreV2Client" in (built_project / "client_generated/__init__.py").read_text()
+
+    (core_api / "v2.py").unlink()
+    shutil.rmtree(built_project / "src/trading_api/modules/datafeed")
+    removed = run_doit(built_project, "generate")
+    assert removed.returncode == 0, removed.output
+    outputs = sorted(
+        path.name
+        for folder in ("specs_generated", "client_generated")
+        for path in (built_project / folder).iterdir()
+        if path.is_file()
+    )
+    assert not [name for name in outputs if name.startswith("datafeed") or "_v2_" in name]
+    index = (built_project / "client_generated/__init__.py").read_text()
+    assert "Datafeed" not in index and "CoreV2Client" not in index
     assert run_doit(built_project, "generate").executed == set()
