@@ -313,3 +313,24 @@ def test_service_without_topic_methods_is_a_contract_error() -> None:
 
     with pytest.raises(ModuleContractError, match=r"module 'datafeed' v1: .*create_topic"):
         create_version_app(ServiceLessDatafeed(), 1)
+
+
+def test_partly_deleted_generated_package_says_run_doit_generate(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "ws").mkdir()
+    (tmp_path / "ws" / "v1.py").write_text("")
+    generated = tmp_path / "pkg" / "trading_api_fake_feed"
+    (generated / "ws_generated" / "v1").mkdir(parents=True)
+    for folder in (generated, generated / "ws_generated"):
+        (folder / "__init__.py").write_text("")
+    (generated / "ws_generated" / "v1" / "__init__.py").write_text("from .bars import BarsRouter\n")
+    monkeypatch.syspath_prepend(str(tmp_path / "pkg"))
+
+    class Orphan(_FakeFeedModule):
+        @property
+        def package(self) -> str:
+            return "trading_api_fake_feed"
+
+    with pytest.raises(ModuleContractError, match="run `doit generate`"):
+        Orphan(tmp_path).ws_routers(1)

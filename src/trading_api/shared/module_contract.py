@@ -98,8 +98,10 @@ class Module(Generic[ServiceT]):
         try:
             generated = importlib.import_module(package)
         except ModuleNotFoundError as exc:
-            if exc.name is None or not package.startswith(exc.name):
-                raise  # the generated package exists but one of its own imports is missing
+            missing = exc.name or ""
+            generated_part = missing.startswith(f"{self.package}.ws_generated")
+            if not (generated_part or (missing and package.startswith(missing))):
+                raise  # something the generated routers import is missing, not the routers
             raise ModuleContractError(
                 f"{declarations}: declares WebSocket routes of module {self.name!r} v{version}, "
                 f"but their generated routers ({generated_dir}) do not exist; run `doit generate`"

@@ -39,10 +39,13 @@ class WsConnection:
         """
         interval = self.settings.heartbeat_interval
         while True:
-            try:
-                text = await asyncio.wait_for(self.queue.get(), timeout=interval)
-            except TimeoutError:
-                text = heartbeat_frame(interval)
+            if self.queue.has_items():  # the common case under load: no timer needed
+                text = await self.queue.get()
+            else:
+                try:
+                    text = await asyncio.wait_for(self.queue.get(), timeout=interval)
+                except TimeoutError:
+                    text = heartbeat_frame(interval)
             try:
                 await self.websocket.send_text(text)
             except Exception as exc:  # the client is gone: the reader sees the disconnect

@@ -59,6 +59,10 @@ class SendQueue:
     def __len__(self) -> int:
         return self._frames
 
+    def has_items(self) -> bool:
+        """Whether `get()` would return at once (a frame or a drop notice is waiting)."""
+        return bool(self._items)
+
     def put_update(self, topic: str, text: str) -> None:
         """Queue an update of `topic`; if full, drop the oldest update (maybe this one)."""
         if self._frames >= self.capacity and not self._drop_oldest_update():
