@@ -158,7 +158,7 @@ class _RouteReader:
         self._root = root
         self._components = components
         self._models = {model.name: model for model in models}
-        self._methods = NameAllocator(WS_METHOD_RESERVED)
+        self._methods = NameAllocator()
         self._constants = NameAllocator()
 
     def read(self) -> tuple[tuple[WsRoute, ...], str, str]:
@@ -194,7 +194,9 @@ class _RouteReader:
         request_field = self._payload_field(frames["subscribe"][0], messages.child("subscribe"))
         update_model = frames["update"][0]
         data_field = self._payload_field(update_model, messages.child("update"))
-        method = self._methods.identifier(snake_case(channel_id, fallback="route"))
+        method = self._methods.identifier(
+            snake_case(channel_id, fallback="route", reserved=WS_METHOD_RESERVED)
+        )
         constant = self._constants.identifier(
             PythonIdentifier(f"_ROUTE_{upper_snake_case(channel_id, fallback='ROUTE')}")
         )
