@@ -179,6 +179,7 @@ def test_unusable_documents_raise_spec_error_with_a_pointer(breaker: Any, pointe
     with pytest.raises(SpecError) as raised:
         render_ws_client(spec, module="datafeed", version=1)
     assert raised.value.pointer == pointer
+    assert str(raised.value).startswith(f"invalid AsyncAPI document at {pointer}: ")
 
 
 def test_the_doit_action_writes_clients_and_reports_bad_specs(

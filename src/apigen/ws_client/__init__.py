@@ -15,9 +15,22 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from apigen.client.spec_reader import SpecError
+from apigen.client.spec_reader import SpecError as _DocumentError
 
 __all__ = ["SpecError", "render_ws_client"]
+
+
+class SpecError(_DocumentError):
+    """The document is not a usable AsyncAPI 3 document; `pointer` says where.
+
+    A subclass of the HTTP client's `SpecError` (and so of `ValueError`): the shared reading
+    layer raises that one, and `render_ws_client` re-raises it with the right document kind.
+    """
+
+    def __init__(self, pointer: str, problem: str) -> None:
+        ValueError.__init__(self, f"invalid AsyncAPI document at {pointer}: {problem}")
+        self.pointer = pointer
+        self.problem = problem
 
 
 def render_ws_client(
@@ -36,7 +49,12 @@ def render_ws_client(
     from apigen.ws_client.renderer import render
     from apigen.ws_client.spec_model import build_ws_client_module
 
-    client_module = build_ws_client_module(spec, module=module, version=version)
+    try:
+        client_module = build_ws_client_module(spec, module=module, version=version)
+    except SpecError:
+        raise
+    except _DocumentError as error:
+        raise SpecError(error.pointer, error.problem) from None
     cache_file = None
     if cache_dir is not None:
         cache_file = cache_dir / f"{snake_case(module, fallback='api')}_v{version}_ws.json"
