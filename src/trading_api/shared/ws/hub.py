@@ -61,8 +61,9 @@ class SubscriptionHub:
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
     def subscriber_counts(self) -> dict[str, int]:
-        """Open topics and how many connections each has."""
-        return {key: len(topic.subscribers) for key, topic in self._topics.items()}
+        """Open topics and how many connections each has (a snapshot, safe from any thread)."""
+        # list() copies the items in one step, so a topic opening meanwhile cannot break this.
+        return {key: len(topic.subscribers) for key, topic in list(self._topics.items())}
 
     def connections(self, key: str) -> list[WsConnection]:
         """The connections subscribed to topic `key` (none if it is not open)."""
