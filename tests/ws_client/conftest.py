@@ -49,15 +49,23 @@ class LiveApp:
         self.app = app
         self.base_url = base_url
 
+    def state(self, module: str, version: int = 1) -> Any:
+        """The `app.state` of a mounted module version."""
+        for route in self.app.routes:
+            if getattr(route, "path", None) == f"/api/v{version}/{module}":
+                return route.app.state  # type: ignore[attr-defined]
+        raise LookupError(f"{module} v{version} is not mounted")
+
     def topics(self, module: str, version: int = 1) -> dict[str, int]:
         """Open topics of a module version's hub and their subscriber counts (server side)."""
         from trading_api.shared.ws import HUB_STATE_KEY
 
-        for route in self.app.routes:
-            if getattr(route, "path", None) == f"/api/v{version}/{module}":
-                hub: Any = getattr(route.app.state, HUB_STATE_KEY)  # type: ignore[attr-defined]
-                return dict(hub.subscriber_counts())
-        raise LookupError(f"{module} v{version} is not mounted")
+        return dict(getattr(self.state(module, version), HUB_STATE_KEY).subscriber_counts())
+
+    def service(self, module: str, version: int = 1) -> Any:
+        from trading_api.shared.service_dependency import SERVICE_STATE_KEY
+
+        return getattr(self.state(module, version), SERVICE_STATE_KEY)
 
 
 @pytest.fixture

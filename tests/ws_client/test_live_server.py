@@ -237,3 +237,29 @@ def test_base_url_forms(datafeed_ws: ModuleType, base_url: str, url: str) -> Non
 def test_bad_base_urls_are_rejected(datafeed_ws: ModuleType, base_url: str) -> None:
     with pytest.raises(ValueError, match="base_url"):
         datafeed_ws.DatafeedV1WsClient(base_url)
+
+
+def test_a_slow_iteration_loses_its_oldest_updates_not_the_connection(
+    live: LiveApp, datafeed_ws: ModuleType, caplog: pytest.LogCaptureFixture
+) -> None:
+    live.service("datafeed").update_interval = 0.01  # a bar every 10 ms from now on
+
+    async def scenario() -> tuple[list[Any], list[Any]]:
+        async with datafeed_ws.DatafeedV1WsClient(live.base_url, max_queue=3) as ws:
+            slow = ws.bars(datafeed_ws.BarsSubscriptionRequest(symbol="AAPL"))
+            async with contextlib.aclosing(slow):
+                first = await anext(slow)
+                await asyncio.sleep(0.5)  # ~50 bars arrive meanwhile; 3 are kept
+                kept = [await anext(slow) for _ in range(3)]
+                fresh = await anext(slow)
+                other = await take(
+                    ws.quotes(datafeed_ws.QuotesSubscriptionRequest(symbols=["AAPL"])), 2
+                )
+            return [first, *kept, fresh], other
+
+    with caplog.at_level("WARNING"):
+        bars, quotes = run(scenario())
+    assert bars[1].time - bars[0].time > 60 * 10  # the bars in between were dropped
+    assert [bar.time for bar in bars] == sorted({bar.time for bar in bars})
+    assert len(quotes) == 2
+    assert "read too slowly; dropping the oldest" in caplog.text
