@@ -34,6 +34,28 @@ def export_openapi(src_dir: str, module: str, versions: list[int], outputs: list
     return export_openapi(src_dir, module, versions, outputs)
 
 
+def export_asyncapi(src_dir: str, module: str, versions: list[int], outputs: list[str]) -> Any:
+    from apigen.producers.asyncapi_spec import export_asyncapi
+
+    return export_asyncapi(src_dir, module, versions, outputs)
+
+
+def render_ws_clients(
+    module: str, versions: list[int], specs: list[str], outputs: list[str], cache_dir: str
+) -> Any:
+    from apigen.producers.python_ws_client import render_ws_clients
+
+    return render_ws_clients(module, versions, specs, outputs, cache_dir)
+
+
+def write_app_specs(
+    openapi_parts: dict[str, str], asyncapi_parts: dict[str, str], outputs: list[str]
+) -> Any:
+    from apigen.producers.merged_specs import write_app_specs
+
+    return write_app_specs(openapi_parts, asyncapi_parts, outputs)
+
+
 def render_clients(
     module: str, versions: list[int], specs: list[str], outputs: list[str], cache_dir: str
 ) -> Any:
@@ -42,12 +64,10 @@ def render_clients(
     return render_clients(module, versions, specs, outputs, cache_dir)
 
 
-def write_clients_index(
-    modules: list[tuple[str, int]], client_files: list[str], output: str
-) -> Any:
+def write_clients_index(entries: list[tuple[str, list[str]]], output: str) -> Any:
     from apigen.producers.clients_index import write_clients_index
 
-    return write_clients_index(modules, client_files, output)
+    return write_clients_index(entries, output)
 
 
 def prune_outputs(folders: list[str], expected: list[str]) -> Any:

@@ -22,3 +22,8 @@ def client_class_name(module: str, version: int) -> str:
 def async_client_class_name(module: str, version: int) -> str:
     """The generated async client class: (`broker`, 1) -> `AsyncBrokerV1Client`."""
     return f"Async{client_class_name(module, version)}"
+
+
+def ws_client_class_name(module: str, version: int) -> str:
+    """The generated WebSocket client class: (`datafeed`, 1) -> `DatafeedV1WsClient`."""
+    return f"{camel_case(module)}V{version}WsClient"

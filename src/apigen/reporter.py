@@ -80,7 +80,7 @@ class ExplainingReporter(ConsoleReporter):  # type: ignore[misc]  # doit is unty
 
 def explain(task: Any) -> str:
     """Why doit decided to run `task`, from what doit and apigen's checks recorded."""
-    reasons = reasons_of(task)
+    reasons = _grouped(reasons_of(task), "output edited: ")
     missing = [target for target in task.targets if not os.path.lexists(target)]
     if "new task" in reasons:
         return "new task"
@@ -92,6 +92,13 @@ def explain(task: Any) -> str:
         always = any(check is False for check, _, _ in task.uptodate)
         reasons.append("always runs" if always else "input files added or removed")
     return "; ".join(reasons)
+
+
+def _grouped(reasons: list[str], prefix: str) -> list[str]:
+    """Reasons that name one file each, with the same prefix, as one reason."""
+    files = [reason[len(prefix) :] for reason in reasons if reason.startswith(prefix)]
+    others = [reason for reason in reasons if not reason.startswith(prefix)]
+    return others + ([prefix + _files(files)] if files else [])
 
 
 def _files(paths: list[str]) -> str:

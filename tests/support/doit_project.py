@@ -103,6 +103,17 @@ def module_tasks(module: str) -> set[str]:
     return {f"validate:{module}", f"openapi:{module}", f"client:{module}"}
 
 
+# Modules of this project that declare WebSocket routes (they get AsyncAPI and WS client tasks).
+WS_MODULES = ("broker", "datafeed")
+
+
+def ws_tasks(module: str) -> set[str]:
+    """The tasks an edit of a module's WebSocket declarations reruns."""
+    return {f"ws_routers:{module}", f"asyncapi:{module}", f"ws_client:{module}"}
+
+
 def all_module_tasks(module: str) -> set[str]:
     """Every task of one module: what its first build runs."""
+    if module in WS_MODULES:
+        return module_tasks(module) | ws_tasks(module)
     return module_tasks(module) | {f"ws_routers:{module}"}

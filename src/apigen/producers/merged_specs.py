@@ -8,12 +8,16 @@ because a merged document cannot hold two meanings under one name (docs/asyncapi
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from apigen.user_errors import UserError
+from apigen.atomic_write import write_text_if_changed
+from apigen.producers.openapi_spec import canonical_json
+from apigen.user_errors import UserError, user_facing
 
 _KEY = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 _HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -224,3 +228,20 @@ def _rewrite_refs(value: Any, rename: Callable[[str], str]) -> Any:
     if isinstance(value, list):
         return [_rewrite_refs(item, rename) for item in value]
     return value
+
+
+@user_facing
+def write_app_specs(
+    openapi_parts: dict[str, str], asyncapi_parts: dict[str, str], outputs: list[str]
+) -> None:
+    """doit action for app_specs: {part key: spec file} in, the two merged documents out."""
+    openapi_output, asyncapi_output = outputs
+    merged_openapi = merge_openapi(_load(openapi_parts), title="Trading API")
+    write_text_if_changed(Path(openapi_output), canonical_json(merged_openapi))
+    if asyncapi_parts:
+        merged_asyncapi = merge_asyncapi(_load(asyncapi_parts), title="Trading WebSocket API")
+        write_text_if_changed(Path(asyncapi_output), canonical_json(merged_asyncapi))
+
+
+def _load(parts: dict[str, str]) -> dict[str, JsonObject]:
+    return {key: json.loads(Path(path).read_bytes()) for key, path in parts.items()}

@@ -30,7 +30,11 @@ def check_module(module: str, package_dir: str, versions: Iterable[int]) -> list
         if "_generated" in path.parent.name:
             continue
         try:
-            trees[path] = ast.parse(path.read_bytes(), filename=str(path))
+            tree = ast.parse(path.read_bytes(), filename=str(path))
+            # Some errors only the compiler sees (a misplaced `from __future__`, `return`
+            # outside a function): compile the tree too, it costs little.
+            compile(tree, str(path), "exec", dont_inherit=True)
+            trees[path] = tree
         except SyntaxError as error:
             findings.append(Finding(str(path), error.lineno, f"syntax error: {error.msg}"))
     init = root / "__init__.py"

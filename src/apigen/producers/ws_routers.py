@@ -17,6 +17,7 @@ from apigen.findings import Finding
 from apigen.user_errors import UserError, user_facing
 from apigen.ws_declarations import Declaration, declared_versions, read_declarations
 
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 PACKAGE_DOC = '"""Generated WebSocket routers (`doit ws_routers`): do not edit."""\n'
 
 
@@ -24,10 +25,8 @@ def render_routers(module: str, package_dir: Path) -> dict[Path, str]:
     """{generated file: source} for every declaration of the module; UserError on problems."""
     import jinja2
 
-    from apigen.project_layout import ProjectLayout
-
     environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(ProjectLayout(Path(".")).templates_dir),
+        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
