@@ -15,7 +15,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 
 class ImportGraph:
@@ -35,6 +35,7 @@ class ImportGraph:
         self._by_module: dict[str, str] = {}
         self._files_of: dict[str, list[str]] = {}
         self._deps: dict[str, list[str]] = {}  # file -> the project files it imports
+        self._closures: dict[str, list[str]] = {}  # "\n"-joined roots -> closure
         self._scan(src_dir, ())
         self._load_cache()
 
@@ -86,9 +87,33 @@ class ImportGraph:
         return found
 
     def closure(self, roots: Iterable[Path | str]) -> list[str]:
-        """Every project file reachable from `roots` through imports, as sorted posix paths."""
+        """Every project file reachable from `roots` through imports, as sorted posix paths.
+
+        Closures are cached with a fingerprint of every source file's stat: when no file under
+        `src/` changed since the cache was written (a no-op run), none is recomputed.
+        """
+        paths = sorted(root if isinstance(root, str) else root.as_posix() for root in roots)
+        key = "\n".join(paths)
+        cached = self._closures.get(key)
+        if cached is None:
+            cached = self._compute_closure(paths)
+            self._closures[key] = cached
+            self._dirty = True
+        return list(cached)
+
+    def _fingerprint(self) -> str:
+        """Changes whenever any source file is added, removed or touched."""
+        import hashlib
+
+        digest = hashlib.sha1(usedforsecurity=False)
+        for path in sorted(self._stats):
+            stat = self._stats[path]
+            digest.update(f"{path}\0{stat.st_mtime_ns}\0{stat.st_size}\n".encode())
+        return digest.hexdigest()
+
+    def _compute_closure(self, paths: list[str]) -> list[str]:
         seen: set[str] = set()
-        pending = [root if isinstance(root, str) else root.as_posix() for root in roots]
+        pending = list(paths)
         while pending:
             path = pending.pop()
             if path in seen or path not in self._stats:
@@ -158,13 +183,24 @@ class ImportGraph:
             entries = data.get("files")
             if isinstance(entries, dict):
                 self._entries = entries
+            closures = data.get("closures")
+            if isinstance(closures, dict) and data.get("fingerprint") == self._fingerprint():
+                self._closures = closures
 
     def save(self) -> None:
         """Persist the cache if anything was parsed since it was loaded."""
         if self.cache_file is None or not self._dirty:
             return
         live = {key: value for key, value in self._entries.items() if key in self._stats}
-        payload = json.dumps({"format": CACHE_FORMAT, "files": live}, sort_keys=True)
+        payload = json.dumps(
+            {
+                "format": CACHE_FORMAT,
+                "fingerprint": self._fingerprint(),
+                "files": live,
+                "closures": self._closures,
+            },
+            sort_keys=True,
+        )
         from apigen.atomic_write import write_text_if_changed
 
         with contextlib.suppress(OSError):  # a cache we cannot write only costs speed

@@ -99,14 +99,18 @@ class ProjectTasks:
 
     def _ws_generated(self, module: ModuleSource) -> list[str]:
         """The files ws_routers:M writes, from its declarations as they are now."""
-        declared = {
-            version: read_declarations(path).items
-            for version, path in declared_versions(module.package_dir).items()
-        }
-        return [path.as_posix() for path in generated_files(module.package_dir, declared)]
+        return list(self._ws_layout(module)[1])
 
     def _ws_versions(self, module: ModuleSource) -> list[int]:
-        return list(declared_versions(module.package_dir))
+        return list(self._ws_layout(module)[0])
+
+    @functools.cache  # noqa: B019  (one ProjectTasks per doit run: nothing to leak)
+    def _ws_layout(self, module: ModuleSource) -> tuple[tuple[int, ...], tuple[str, ...]]:
+        """(declared WS versions, generated router files), read once per run."""
+        files = declared_versions(module.package_dir)
+        declared = {version: read_declarations(path).items for version, path in files.items()}
+        generated = generated_files(module.package_dir, declared)
+        return tuple(files), tuple(path.as_posix() for path in generated)
 
     def _asyncapi_specs(self, module: ModuleSource) -> list[str]:
         return [

@@ -46,10 +46,12 @@ PRELOAD = (
     "apigen.client.renderer",
     "apigen.client.spec_model",
     "apigen.producers.python_client",
+    "apigen.producers.python_ws_client",
     "fastapi",
     "fastapi.routing",
     "pydantic.v1",
     "apigen.producers.openapi_spec",
+    "apigen.producers.asyncapi_spec",
 )
 HEADER = struct.Struct("!I")
 
@@ -176,10 +178,12 @@ def _detach_and_serve(path: str) -> None:
     try:
         for module in PRELOAD:
             importlib.import_module(module)
-        from apigen.producers.python_client import warm_up
+        from apigen.producers import python_client, python_ws_client
         from apigen.project_layout import ProjectLayout
 
-        warm_up(ProjectLayout(Path.cwd()).client_cache_dir.as_posix())
+        cache_dir = ProjectLayout(Path.cwd()).client_cache_dir.as_posix()
+        python_client.warm_up(cache_dir)
+        python_ws_client.warm_up(cache_dir)
     except Exception:
         pass  # a job will import what it needs, or fail in-process with a clear error
     _serve(listener, path)

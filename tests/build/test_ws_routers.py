@@ -142,3 +142,40 @@ def test_generated_routers_pass_mypy_strict_and_ruff(built_template: Path) -> No
         text=True,
     )
     assert ruff.returncode == 0, ruff.stdout + ruff.stderr
+
+
+def test_generated_routers_are_stable_under_black_even_with_long_names(
+    fresh_project: Path,
+) -> None:
+    import black
+
+    long_name = "ExtraordinarilyLongInstrumentUniverseSnapshotSubscriptionRequest"
+    declare(
+        fresh_project,
+        f"class {long_name}(SymbolInfoPublic):\n    pass\n\n\n"
+        "BarsRouter: TypeAlias = WsRouter[SymbolInfoPublic, BarPublic]\n"
+        f"InstrumentUniverseSnapshotsRouter: TypeAlias = WsRouter[{long_name}, BarPublic]\n",
+    )
+    run = run_doit(fresh_project, "ws_routers:core")
+    assert run.returncode != 0  # a model defined in the declarations file is not imported...
+    assert f"names unknown model '{long_name}'" in run.output  # ...and is reported as such
+
+    models = fresh_project / "src/trading_api/models/market_data.py"
+    models.write_text(models.read_text() + f"\n\nclass {long_name}(SymbolInfoPublic):\n    pass\n")
+    declare(
+        fresh_project,
+        "BarsRouter: TypeAlias = WsRouter[SymbolInfoPublic, BarPublic]\n"
+        "InstrumentUniverseSnapshotsRouter: TypeAlias = "
+        f"WsRouter[{long_name}, BarPublic]\n",
+    )
+    text = (fresh_project / DECLARATIONS).read_text()
+    (fresh_project / DECLARATIONS).write_text(
+        text.replace("SymbolInfoPublic\n", f"SymbolInfoPublic, {long_name}\n", 1)
+    )
+    run = run_doit(fresh_project, "ws_routers:core")
+    assert run.returncode == 0, run.output
+    mode = black.Mode(line_length=100)
+    for path in sorted((fresh_project / GENERATED).rglob("*.py")):
+        source = path.read_text()
+        assert black.format_str(source, mode=mode) == source, path
+        assert max(map(len, source.splitlines())) <= 100, path
