@@ -8,6 +8,7 @@ Every round measures, one after the other on the same machine state:
   edit      `doit generate` after one broker endpoint's docstring changed, warm worker running
   edit_cold the same with APIGEN_WARM_WORKER=0 (what a run without a warm worker costs)
   full      `doit generate` from clean (no outputs, no .doit.db, no caches, no warm worker)
+  full_parallel  the same with `doit -n 2` (two processes; the warm worker off)
 Medians over the rounds are compared with the targets of the spine issue.
 """
 
@@ -79,6 +80,7 @@ def measure(rounds: int) -> dict[str, list[float]]:
         "edit": [],
         "edit_cold": [],
         "full": [],
+        "full_parallel": [],
     }
     with tempfile.TemporaryDirectory() as tmp:
         project = copy_project(Path(tmp) / "project")
@@ -92,6 +94,9 @@ def measure(rounds: int) -> dict[str, list[float]]:
             samples["edit"].append(timed(doit, project))
             api.write_text(original + EDITED_ROUTE.format(n=f"{n} without the warm worker"))
             samples["edit_cold"].append(timed(doit, project, warm_worker=False))
+            clean(project)
+            parallel = [*doit[:3], "-n", "2", *doit[3:]]
+            samples["full_parallel"].append(timed(parallel, project, warm_worker=False))
             clean(project)
             samples["full"].append(timed(doit, project))
         stop_warm_worker(project)
@@ -110,6 +115,7 @@ def report(samples: dict[str, list[float]]) -> str:
             13.7,
         ),
         ("full", "full build from clean (3 modules, no warm worker)", "≤ 2.0 s", 2.0, 16.6),
+        ("full_parallel", "the same with `doit -n 2`", "(for comparison)", None, 16.6),
         ("edit", "one broker endpoint edited (warm worker running)", "≤ 1.2 s", 1.2, 7.0),
         (
             "edit_cold",

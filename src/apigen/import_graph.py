@@ -46,7 +46,9 @@ class ImportGraph:
             return
         for entry in entries:
             if entry.is_dir(follow_symlinks=False):
-                if entry.name.isidentifier():
+                # Generated folders (build outputs) are tasks' explicit inputs where they matter;
+                # scanning them would change the fingerprint on every build.
+                if entry.name.isidentifier() and not entry.name.endswith("_generated"):
                     self._scan(folder / entry.name, (*package, entry.name))
             elif entry.name.endswith(".py"):
                 path = (folder / entry.name).as_posix()
