@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.support.doit_project import run_doit, run_doit_command
 
 DECLARATIONS = Path("src/trading_api/modules/core/ws/v1.py")
@@ -179,3 +181,16 @@ def test_generated_routers_are_stable_under_black_even_with_long_names(
         source = path.read_text()
         assert black.format_str(source, mode=mode) == source, path
         assert max(map(len, source.splitlines())) <= 100, path
+
+
+def test_output_does_not_depend_on_how_the_folder_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from apigen.producers.ws_routers import render_routers
+    from tests.support.doit_project import PROJECT_ROOT
+
+    monkeypatch.chdir(PROJECT_ROOT)
+    relative = Path("src/trading_api/modules/datafeed")
+    by_relative = render_routers("datafeed", relative)
+    by_absolute = render_routers("datafeed", PROJECT_ROOT / relative)
+    assert list(by_relative.values()) == list(by_absolute.values())

@@ -42,7 +42,10 @@ def render_routers(module: str, package_dir: Path) -> dict[Path, str]:
         found = read_declarations(path)
         problems.extend(found.problems)
         declared[version] = found.items
-        context: dict[str, Any] = {"module": module, "version": version, "source": path.as_posix()}
+        # Named from the module, not from `path`: the bytes must not depend on how the
+        # folder was given (relative in doit, absolute elsewhere).
+        source = f"{module}/ws/{path.name}"
+        context: dict[str, Any] = {"module": module, "version": version, "source": source}
         folder = package_dir / "ws_generated" / f"v{version}"
         for declaration in found.items:
             sources[folder / f"{declaration.snake_name}.py"] = router_template.render(
