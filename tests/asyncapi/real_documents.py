@@ -35,7 +35,7 @@ def module_versions() -> tuple[tuple[str, int], ...]:
 
 @functools.cache
 def _asyncapi(module: str, version: int) -> str:
-    from apigen.producers.openapi_spec import canonical_json
+    from apigen.spec_json import canonical_json
 
     return canonical_json(build_asyncapi(str(SRC), module, version))
 
@@ -68,7 +68,7 @@ def ws_modules() -> tuple[tuple[str, int], ...]:
 
 
 def write_json(folder: Path, name: str, document: Any) -> Path:
-    from apigen.producers.openapi_spec import canonical_json
+    from apigen.spec_json import canonical_json
 
     path = folder / name
     path.write_text(canonical_json(document), encoding="utf-8")

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, Protocol
 
 from apigen import warm_worker
 from apigen.atomic_write import write_text_if_changed
-from apigen.producers.openapi_spec import canonical_json
+from apigen.spec_json import canonical_json
 from apigen.user_code import run_user_code
 from apigen.user_errors import UserError, user_facing
 

@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from apigen.atomic_write import write_text_if_changed
-from apigen.producers.openapi_spec import canonical_json
+from apigen.spec_json import canonical_json
 from apigen.user_errors import UserError, user_facing
 
 _KEY = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,17 +10,9 @@ from typing import Any
 from apigen import warm_worker
 from apigen.atomic_write import write_text_if_changed
 from apigen.findings import Finding
+from apigen.spec_json import canonical_json
 from apigen.user_code import project_relative, run_user_code
 from apigen.user_errors import UserError, user_facing
-
-
-def canonical_json(document: Any) -> str:
-    """The on-disk form of every spec: 2-space indent, UTF-8, trailing newline.
-
-    Key order is the producer's own (FastAPI's, which follows the source), so a diff between two
-    versions of a spec reads like the diff of the code that made them; it is deterministic.
-    """
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
 def build_openapi(src_dir: str, module: str, version: int) -> dict[str, Any]:
