@@ -14,12 +14,15 @@ OUTPUT_FOLDERS = ("specs_generated", "client_generated")
 
 
 def outputs(project: Path) -> dict[str, bytes]:
-    return {
-        path.relative_to(project).as_posix(): path.read_bytes()
+    """Every generated file, by path: specs, clients and the generated WebSocket routers."""
+    files = [
+        path
         for folder in OUTPUT_FOLDERS
         for path in sorted((project / folder).iterdir())
         if path.is_file()
-    }
+    ]
+    files += sorted((project / "src/trading_api/modules").glob("*/ws_generated/**/*.py"))
+    return {path.relative_to(project).as_posix(): path.read_bytes() for path in files}
 
 
 def test_parallel_build_equals_serial_build(fresh_project: Path, built_template: Path) -> None:
