@@ -145,6 +145,10 @@ class ProjectTasks:
         """A renderer's main template and every template it imports, includes or extends."""
         return template_closure(self.layout.templates_dir, main)
 
+    # -- task creators: their docstrings are what `doit list` shows. doit reads each creator's
+    # source to order them (inspect.getsourcelines tokenizes the whole body), so creators stay
+    # two lines long and delegate to the builders below.
+
     def task_check_modules(self) -> Task:
         """Check the modules folder: every folder is a module that follows the contract."""
         return self._check_modules_tasks()
