@@ -17,7 +17,7 @@ from typing import Any
 
 from doit.reporter import ConsoleReporter
 
-from apigen.run_reasons import reasons_of
+from apigen.run_reasons import CHANGES_KEY, reasons_of
 
 SHOWN_FILES = 2
 GREEN, RED, DIM, RESET = "\033[32m", "\033[31m", "\033[2m", "\033[0m"
@@ -44,6 +44,11 @@ class ExplainingReporter(ConsoleReporter):  # type: ignore[misc]  # doit is unty
         if task.actions:
             self.ran += 1
             self._line("ran ", GREEN, task)
+            for path, changes in (task.values.get(CHANGES_KEY) or {}).items():
+                self.write(f"      {path}:\n")
+                for change in changes:
+                    colour = RED if change.endswith("[BREAKING]") else DIM
+                    self.write(f"        {self._paint(colour, change)}\n")
 
     def add_failure(self, task: Any, fail: Any) -> None:
         self.failed += 1

@@ -13,6 +13,8 @@ from typing import Any
 
 REASONS_ATTRIBUTE = "apigen_reasons"
 SETTINGS_KEY = "apigen:settings"
+# Where an exporter's action returns what changed in its documents (apigen.spec_writer).
+CHANGES_KEY = "apigen:spec_changes"
 
 
 def add_reason(task: Any, reason: str) -> None:

@@ -63,8 +63,19 @@ def enabled() -> bool:
     return not os.environ.get("CI")
 
 
-def run(function: str, args: tuple[Any, ...], *, fork: bool = True) -> bool:
-    """Run `module:function(*args)` in the warm worker; False when there is none to run it.
+class _NotRun:
+    """What `run` returns when no worker ran the job (the caller then runs it in-process)."""
+
+    def __repr__(self) -> str:
+        return "NOT_RUN"
+
+
+NOT_RUN: Any = _NotRun()
+
+
+def run(function: str, args: tuple[Any, ...], *, fork: bool = True) -> Any:
+    """Run `module:function(*args)` in the warm worker and return its result (it must pickle);
+    `NOT_RUN` when there is no worker to run it.
 
     With `fork` (for anything that imports the project's code) the job runs in a fresh fork of
     the worker. Without it the worker runs the job itself: only for functions that import
@@ -72,19 +83,22 @@ def run(function: str, args: tuple[Any, ...], *, fork: bool = True) -> bool:
     they then also reuse what earlier jobs warmed (compiled templates, black's caches).
     """
     if not enabled():
-        return False
+        return NOT_RUN
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
             connection.connect(socket_path())
-            _send(connection, (fork, os.getcwd(), list(sys.path), function, args))
+            # The job runs as if in this process: same folder, import path and environment
+            # (e.g. APIGEN_FAIL_ON_BREAKING), not those of the run that started the worker.
+            request = (fork, os.getcwd(), list(sys.path), dict(os.environ), function, args)
+            _send(connection, request)
             status, message = _receive(connection)
     except (OSError, EOFError, pickle.UnpicklingError):
-        return False
+        return NOT_RUN
     if status == "user_error":
         raise UserError.at(None, None, message)
     if status == "error":
         raise RuntimeError(f"the warm worker failed running {function}:\n{message}")
-    return True
+    return message
 
 
 def start() -> None:
@@ -215,12 +229,14 @@ def _dispatch(listener: socket.socket, connection: socket.socket) -> None:
         connection.close()
         return
     if not request[0]:
-        saved_cwd, saved_path = os.getcwd(), list(sys.path)
+        saved_cwd, saved_path, saved_environ = os.getcwd(), list(sys.path), dict(os.environ)
         try:
             _handle(connection, request)
         finally:
             os.chdir(saved_cwd)
             sys.path[:] = saved_path
+            os.environ.clear()
+            os.environ.update(saved_environ)
         return
     if os.fork() == 0:
         listener.close()
@@ -232,12 +248,14 @@ def _dispatch(listener: socket.socket, connection: socket.socket) -> None:
 def _handle(connection: socket.socket, request: tuple[Any, ...]) -> None:
     """Take the caller's folder and path, run the function, answer."""
     try:
-        _, cwd, path, function, args = request
+        _, cwd, path, environ, function, args = request
         os.chdir(cwd)
         sys.path[:] = path
+        os.environ.clear()
+        os.environ.update(environ)
         module_name, _, name = function.partition(":")
-        getattr(importlib.import_module(module_name), name)(*args)
-        reply: tuple[str, str | None] = ("ok", None)
+        result = getattr(importlib.import_module(module_name), name)(*args)
+        reply: tuple[str, Any] = ("ok", result)
     except UserError as error:
         reply = ("user_error", error.render())
     except Exception:

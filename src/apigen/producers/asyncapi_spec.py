@@ -15,8 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, Protocol
 
 from apigen import warm_worker
-from apigen.atomic_write import write_text_if_changed
-from apigen.spec_json import canonical_json
+from apigen.spec_writer import change_report, write_spec
 from apigen.user_code import run_user_code
 from apigen.user_errors import UserError, user_facing
 
@@ -430,19 +429,26 @@ def _rename_refs(value: Any, renames: Mapping[str, str]) -> Any:
 
 
 @user_facing
-def export_asyncapi(src_dir: str, module: str, versions: list[int], outputs: list[str]) -> None:
+def export_asyncapi(
+    src_dir: str, module: str, versions: list[int], outputs: list[str]
+) -> dict[str, Any]:
     """doit action for asyncapi:M: in the warm worker when one runs, else in-process."""
     args = (src_dir, module, versions, outputs)
     # Once this run has paid for fastapi and the project's shared code, they are warmest here.
-    if "fastapi" in sys.modules or not warm_worker.run(f"{__name__}:write_asyncapi_specs", args):
-        warm_worker.start()
-        write_asyncapi_specs(*args)
+    if "fastapi" not in sys.modules:
+        report = warm_worker.run(f"{__name__}:write_asyncapi_specs", args)
+        if report is not warm_worker.NOT_RUN:
+            return dict(report)
+    warm_worker.start()
+    return write_asyncapi_specs(*args)
 
 
 def write_asyncapi_specs(
     src_dir: str, module: str, versions: list[int], outputs: list[str]
-) -> None:
-    """One AsyncAPI file per API version, rewritten only when its bytes change."""
-    for version, output in zip(versions, outputs, strict=True):
-        document = build_asyncapi(src_dir, module, version)
-        write_text_if_changed(Path(output), canonical_json(document))
+) -> dict[str, Any]:
+    """One AsyncAPI file per API version, rewritten only when its bytes change; what changed."""
+    changes = {
+        output: write_spec(Path(output), build_asyncapi(src_dir, module, version))
+        for version, output in zip(versions, outputs, strict=True)
+    }
+    return change_report(changes)

@@ -8,9 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from apigen import warm_worker
-from apigen.atomic_write import write_text_if_changed
 from apigen.findings import Finding
-from apigen.spec_json import canonical_json
+from apigen.spec_writer import change_report, write_spec
 from apigen.user_code import project_relative, run_user_code
 from apigen.user_errors import UserError, user_facing
 
@@ -64,16 +63,26 @@ def _walk_routes(routes: list[Any]) -> Iterator[Any]:
 
 
 @user_facing
-def export_openapi(src_dir: str, module: str, versions: list[int], outputs: list[str]) -> None:
+def export_openapi(
+    src_dir: str, module: str, versions: list[int], outputs: list[str]
+) -> dict[str, Any]:
     """doit action for openapi:M: in the warm worker when one runs, else in-process."""
     args = (src_dir, module, versions, outputs)
     # Once this run has paid for fastapi and the project's shared code, they are warmest here.
-    if "fastapi" in sys.modules or not warm_worker.run(f"{__name__}:write_specs", args):
-        warm_worker.start()  # for this run's client tasks and for the runs after it
-        write_specs(*args)
+    if "fastapi" not in sys.modules:
+        report = warm_worker.run(f"{__name__}:write_specs", args)
+        if report is not warm_worker.NOT_RUN:
+            return dict(report)
+    warm_worker.start()  # for this run's client tasks and for the runs after it
+    return write_specs(*args)
 
 
-def write_specs(src_dir: str, module: str, versions: list[int], outputs: list[str]) -> None:
-    """One spec file per API version, rewritten only when its bytes change."""
-    for version, output in zip(versions, outputs, strict=True):
-        write_text_if_changed(Path(output), canonical_json(build_openapi(src_dir, module, version)))
+def write_specs(
+    src_dir: str, module: str, versions: list[int], outputs: list[str]
+) -> dict[str, Any]:
+    """One spec file per API version, rewritten only when its bytes change; what changed."""
+    changes = {
+        output: write_spec(Path(output), build_openapi(src_dir, module, version))
+        for version, output in zip(versions, outputs, strict=True)
+    }
+    return change_report(changes)
