@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import functools
 import json
 import os
 from collections.abc import Iterable
@@ -103,8 +104,9 @@ class ImportGraph:
             self._dirty = True
         return list(cached)
 
+    @functools.cached_property
     def _fingerprint(self) -> str:
-        """Changes whenever any source file is added, removed or touched."""
+        """Changes whenever any source file is added, removed or touched (stats of the scan)."""
         import hashlib
 
         digest = hashlib.sha1(usedforsecurity=False)
@@ -186,7 +188,7 @@ class ImportGraph:
             if isinstance(entries, dict):
                 self._entries = entries
             closures = data.get("closures")
-            if isinstance(closures, dict) and data.get("fingerprint") == self._fingerprint():
+            if isinstance(closures, dict) and data.get("fingerprint") == self._fingerprint:
                 self._closures = closures
 
     def save(self) -> None:
@@ -197,7 +199,7 @@ class ImportGraph:
         payload = json.dumps(
             {
                 "format": CACHE_FORMAT,
-                "fingerprint": self._fingerprint(),
+                "fingerprint": self._fingerprint,
                 "files": live,
                 "closures": self._closures,
             },

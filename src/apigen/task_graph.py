@@ -14,6 +14,7 @@ stats files and reads a cached import graph, and imports nothing heavier than do
 
 from __future__ import annotations
 
+import atexit
 import functools
 from collections.abc import Iterator
 from pathlib import Path
@@ -58,7 +59,11 @@ class ProjectTasks:
 
     @functools.cached_property
     def imports(self) -> ImportGraph:
-        return ImportGraph(self.layout.src_dir, self.layout.import_cache_file)
+        graph = ImportGraph(self.layout.src_dir, self.layout.import_cache_file)
+        # Saved once, when the process ends (doit has built the graph and run its tasks by
+        # then): saving after every closure made graph construction quadratic in modules.
+        atexit.register(graph.save)
+        return graph
 
     @functools.cached_property
     def library_versions(self) -> dict[str, str]:
@@ -74,9 +79,7 @@ class ProjectTasks:
         return self._closure([path])
 
     def _closure(self, roots: list[Path]) -> list[str]:
-        files = self.imports.closure(roots)
-        self.imports.save()
-        return files
+        return self.imports.closure(roots)
 
     def _module_files(self, module: ModuleSource) -> list[str]:
         """The module's own sources, without generated folders."""

@@ -17,7 +17,23 @@ from doit.dependency import FileChangedChecker
 CHUNK = 1 << 20
 
 
+# Digests computed in this run, by (path, mtime_ns, size). After a fresh clone or a CI cache
+# restore every mtime differs from the recorded one, and doit re-checks each dependency once per
+# task that lists it (a shared model is a dependency of hundreds of tasks in a large project):
+# each file is then hashed once per run, not once per task.
+_digests: dict[tuple[str, int, int], str] = {}
+
+
 def file_digest(path: str) -> str:
+    stat = os.stat(path)
+    key = (path, stat.st_mtime_ns, stat.st_size)
+    digest = _digests.get(key)
+    if digest is None:
+        digest = _digests[key] = _hash(path)
+    return digest
+
+
+def _hash(path: str) -> str:
     hasher = xxhash.xxh3_128()
     with open(path, "rb") as stream:
         while chunk := stream.read(CHUNK):
