@@ -11,7 +11,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.build.test_parallel import outputs
+from tests.graph.test_parallel import outputs
 from tests.support.doit_project import copy_project, run_doit
 
 Edit = Callable[[Path, int], None]

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.build.test_parallel import outputs
+from tests.graph.test_parallel import outputs
 from tests.support.doit_project import doit_env, run_doit
 
 
