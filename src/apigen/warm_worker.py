@@ -31,6 +31,7 @@ import sys
 import tempfile
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -99,6 +100,28 @@ def run(function: str, args: tuple[Any, ...], *, fork: bool = True) -> Any:
     if status == "error":
         raise RuntimeError(f"the warm worker failed running {function}:\n{message}")
     return message
+
+
+def call(
+    function: Callable[..., Any],
+    args: tuple[Any, ...],
+    *,
+    fork: bool = True,
+    warm_here: str | None = None,
+) -> Any:
+    """`function(*args)`, run by the warm worker when one answers, else in this process.
+
+    `fork`: see `run`. `warm_here`: a module whose presence in this process makes it the
+    warmest place already (an export, once this run imported fastapi itself); running here
+    then also starts a worker, for the jobs and runs that follow.
+    """
+    if warm_here is None or warm_here not in sys.modules:
+        result = run(f"{function.__module__}:{function.__qualname__}", args, fork=fork)
+        if result is not NOT_RUN:
+            return result
+    if warm_here is not None:
+        start()
+    return function(*args)
 
 
 def start() -> None:

@@ -9,7 +9,6 @@ started. docs/asyncapi-and-ws-client.md explains each choice of representation.
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, Protocol
@@ -434,13 +433,7 @@ def export_asyncapi(
 ) -> dict[str, Any]:
     """doit action for asyncapi:M: in the warm worker when one runs, else in-process."""
     args = (src_dir, module, versions, outputs)
-    # Once this run has paid for fastapi and the project's shared code, they are warmest here.
-    if "fastapi" not in sys.modules:
-        report = warm_worker.run(f"{__name__}:write_asyncapi_specs", args)
-        if report is not warm_worker.NOT_RUN:
-            return dict(report)
-    warm_worker.start()
-    return write_asyncapi_specs(*args)
+    return dict(warm_worker.call(write_asyncapi_specs, args, warm_here="fastapi"))
 
 
 def write_asyncapi_specs(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -68,13 +67,7 @@ def export_openapi(
 ) -> dict[str, Any]:
     """doit action for openapi:M: in the warm worker when one runs, else in-process."""
     args = (src_dir, module, versions, outputs)
-    # Once this run has paid for fastapi and the project's shared code, they are warmest here.
-    if "fastapi" not in sys.modules:
-        report = warm_worker.run(f"{__name__}:write_specs", args)
-        if report is not warm_worker.NOT_RUN:
-            return dict(report)
-    warm_worker.start()  # for this run's client tasks and for the runs after it
-    return write_specs(*args)
+    return dict(warm_worker.call(write_specs, args, warm_here="fastapi"))
 
 
 def write_specs(

@@ -17,9 +17,7 @@ def render_clients(
     """doit action for client:M: in the warm worker when one runs, else in-process."""
     args = (module, versions, specs, outputs, cache_dir)
     # No fork: rendering reads a spec file and imports nothing of the project.
-    done = warm_worker.run(f"{__name__}:render_clients_in_process", args, fork=False)
-    if done is warm_worker.NOT_RUN:
-        render_clients_in_process(*args)
+    warm_worker.call(render_clients_in_process, args, fork=False)
 
 
 def render_clients_in_process(

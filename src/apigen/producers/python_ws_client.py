@@ -34,11 +34,7 @@ def render_ws_clients(
     """doit action for ws_client:M: in the warm worker when one runs, else in-process."""
     args = (module, versions, specs, outputs, cache_dir)
     # No fork: rendering reads a spec file and imports nothing of the project.
-    if (
-        warm_worker.run(f"{__name__}:render_ws_clients_in_process", args, fork=False)
-        is warm_worker.NOT_RUN
-    ):
-        render_ws_clients_in_process(*args)
+    warm_worker.call(render_ws_clients_in_process, args, fork=False)
 
 
 def render_ws_clients_in_process(
