@@ -18,6 +18,7 @@ DOIT_CONFIG = doit_config()
 _project = ProjectTasks(ROOT)
 
 task_check_modules = _project.task_check_modules
+task_check_imports = _project.task_check_imports
 task_validate = _project.task_validate
 task_ws_routers = _project.task_ws_routers
 task_openapi = _project.task_openapi

@@ -16,6 +16,12 @@ def check_modules(problems: list[str]) -> Any:
     return report_layout_problems(problems)
 
 
+def check_imports(files: list[str], src_dir: str, package: str, build_package: str) -> Any:
+    from apigen.producers.import_boundaries import check_imports
+
+    return check_imports(files, src_dir, package, build_package)
+
+
 def validate_module(module: str, package_dir: str, versions: list[int]) -> Any:
     from apigen.producers.route_validation import validate_module
 

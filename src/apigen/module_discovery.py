@@ -83,7 +83,32 @@ def discover_modules(modules_dir: Path) -> Discovery:
             )
             continue
         modules.append(ModuleSource(entry.name, folder, versions))
-    return Discovery(tuple(modules), tuple(problems))
+    problems.extend(_derived_name_clashes(modules))
+    clashing = {Path(problem.path or "").name for problem in problems}
+    kept = tuple(module for module in modules if module.name not in clashing)
+    return Discovery(kept, tuple(problems))
+
+
+def _derived_name_clashes(modules: list[ModuleSource]) -> list[Finding]:
+    """Module names that give the same class names (`ab_` and `ab` are both `AbModule`,
+    `AbV1Client`...): the generated files and the clients index would collide."""
+    by_class: dict[str, list[ModuleSource]] = {}
+    for module in modules:
+        by_class.setdefault(module.class_name, []).append(module)
+    problems: list[Finding] = []
+    for class_name, group in sorted(by_class.items()):
+        if len(group) > 1:
+            names = " and ".join(f"'{module.name}'" for module in group)
+            problems.extend(
+                Finding(
+                    str(module.package_dir),
+                    None,
+                    f"modules {names} derive the same class name {class_name}; rename one "
+                    "of the folders",
+                )
+                for module in group
+            )
+    return problems
 
 
 def is_module_name(name: str) -> bool:

@@ -156,6 +156,10 @@ class ProjectTasks:
         """Check the modules folder: every folder is a module that follows the contract."""
         return self._check_modules_tasks()
 
+    def task_check_imports(self) -> Task:
+        """Check the layering of models and shared code (each module's is part of validate:M)."""
+        return self._check_imports_tasks()
+
     def task_validate(self) -> Iterator[Task]:
         """Check a module statically: syntax, module class, routes' operation_id/response_model."""
         return self._validate_tasks()
@@ -208,6 +212,26 @@ class ProjectTasks:
             "actions": [(actions.check_modules, [problems])],
             "uptodate": [SettingsChanged({"problems": problems})],
             "verbosity": 1,
+        }
+
+    def _check_imports_tasks(self) -> Task:
+        package = self.layout.src_dir / self.layout.package
+        modules = self.layout.modules_dir.as_posix() + "/"
+        files = [f for f in self.imports.files_under(package) if not f.startswith(modules)]
+        return {
+            "actions": [
+                (
+                    actions.check_imports,
+                    [
+                        files,
+                        self.layout.src_dir.as_posix(),
+                        self.layout.package,
+                        self.layout.build_package,
+                    ],
+                )
+            ],
+            "file_dep": files + self._producer_files("apigen.producers.import_boundaries"),
+            "uptodate": [SettingsChanged({"files": len(files)})],
         }
 
     def _validate_tasks(self) -> Iterator[Task]:
@@ -464,7 +488,13 @@ class ProjectTasks:
         yield {
             "name": None,
             "doc": "Build every stale artifact of every module (the main job)",
-            "task_dep": ["check_modules", "clients_index", "app_specs", "prune_outputs"],
+            "task_dep": [
+                "check_modules",
+                "check_imports",
+                "clients_index",
+                "app_specs",
+                "prune_outputs",
+            ],
         }
         for module in self.discovery.modules:
             yield {

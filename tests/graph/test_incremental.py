@@ -27,7 +27,7 @@ def append(project: Path, relative: Path, text: str) -> None:
 def test_first_run_builds_everything_and_second_run_nothing(fresh_project: Path) -> None:
     first = run_doit(fresh_project, "generate")
     assert first.returncode == 0, first.output
-    expected = {"check_modules", "clients_index", "app_specs"}.union(
+    expected = {"check_modules", "check_imports", "clients_index", "app_specs"}.union(
         *(all_module_tasks(m) for m in MODULES)
     )
     assert first.executed == expected

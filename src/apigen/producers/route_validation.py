@@ -27,7 +27,7 @@ def check_module(module: str, package_dir: str, versions: Iterable[int]) -> list
     findings: list[Finding] = []
     trees: dict[Path, ast.Module] = {}
     for path in sorted(root.rglob("*.py")):
-        if "_generated" in path.parent.name:
+        if any(part.endswith("_generated") for part in path.relative_to(root).parts):
             continue
         try:
             tree = ast.parse(path.read_bytes(), filename=str(path))
@@ -37,6 +37,7 @@ def check_module(module: str, package_dir: str, versions: Iterable[int]) -> list
             trees[path] = tree
         except SyntaxError as error:
             findings.append(Finding(str(path), error.lineno, f"syntax error: {error.msg}"))
+    findings.extend(_layering(module, root, trees))
     init = root / "__init__.py"
     if init in trees and not _defines(trees[init], module_class_name(module), ast.ClassDef):
         findings.append(
@@ -48,6 +49,23 @@ def check_module(module: str, package_dir: str, versions: Iterable[int]) -> list
         api_file = root / "api" / f"v{version}.py"
         if api_file in trees:
             findings.extend(check_api_file(api_file, trees[api_file]))
+    return findings
+
+
+def _layering(module: str, root: Path, trees: dict[Path, ast.Module]) -> list[Finding]:
+    """A module imports no other module and never the build package (import_boundaries)."""
+    from apigen.producers.import_boundaries import check_tree
+    from apigen.project_layout import ProjectLayout
+
+    package = root.parent.parent.name  # src/<package>/modules/<module>
+    build_package = ProjectLayout(Path(".")).build_package
+    findings = []
+    for path, tree in trees.items():
+        parts = list(path.relative_to(root).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts.pop()
+        dotted = ".".join([package, "modules", module, *parts])
+        findings += check_tree(tree, path, dotted, package, build_package)
     return findings
 
 
