@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -53,3 +54,18 @@ def write_spec(path: Path, document: dict[str, Any]) -> list[str]:
 def change_report(changes: dict[str, list[str]]) -> dict[str, Any]:
     """A doit python-action's return value: saved in the task's values, read by the reporter."""
     return {CHANGES_KEY: {path: lines for path, lines in changes.items() if lines}}
+
+
+def write_version_specs(
+    build: Callable[[str, str, int], dict[str, Any]],
+    src_dir: str,
+    module: str,
+    versions: list[int],
+    outputs: list[str],
+) -> dict[str, Any]:
+    """`build(src_dir, module, version)` for each version, written to its output; the report."""
+    changes = {
+        output: write_spec(Path(output), build(src_dir, module, version))
+        for version, output in zip(versions, outputs, strict=True)
+    }
+    return change_report(changes)

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, Protocol
 
 from apigen import warm_worker
-from apigen.spec_writer import change_report, write_spec
+from apigen.spec_writer import write_version_specs
 from apigen.user_code import run_user_code
 from apigen.user_errors import UserError, user_facing
 
@@ -440,8 +439,4 @@ def write_asyncapi_specs(
     src_dir: str, module: str, versions: list[int], outputs: list[str]
 ) -> dict[str, Any]:
     """One AsyncAPI file per API version, rewritten only when its bytes change; what changed."""
-    changes = {
-        output: write_spec(Path(output), build_asyncapi(src_dir, module, version))
-        for version, output in zip(versions, outputs, strict=True)
-    }
-    return change_report(changes)
+    return write_version_specs(build_asyncapi, src_dir, module, versions, outputs)

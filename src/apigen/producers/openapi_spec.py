@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 from apigen import warm_worker
 from apigen.findings import Finding
-from apigen.spec_writer import change_report, write_spec
+from apigen.spec_writer import write_version_specs
 from apigen.user_code import project_relative, run_user_code
 from apigen.user_errors import UserError, user_facing
 
@@ -74,8 +73,4 @@ def write_specs(
     src_dir: str, module: str, versions: list[int], outputs: list[str]
 ) -> dict[str, Any]:
     """One spec file per API version, rewritten only when its bytes change; what changed."""
-    changes = {
-        output: write_spec(Path(output), build_openapi(src_dir, module, version))
-        for version, output in zip(versions, outputs, strict=True)
-    }
-    return change_report(changes)
+    return write_version_specs(build_openapi, src_dir, module, versions, outputs)
