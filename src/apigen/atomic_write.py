@@ -20,8 +20,11 @@ def write_if_changed(path: Path, data: bytes) -> bool:
             return False
     except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
         pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as error:
+        raise _naming(error, path) from error
     try:
         with os.fdopen(fd, "wb") as tmp:
             tmp.write(data)
@@ -29,10 +32,18 @@ def write_if_changed(path: Path, data: bytes) -> bool:
             os.fsync(tmp.fileno())
         os.chmod(tmp_name, 0o644)
         os.replace(tmp_name, path)
-    except BaseException:
+    except BaseException as error:
         Path(tmp_name).unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise _naming(error, path) from error
         raise
     return True
+
+
+def _naming(error: OSError, path: Path) -> OSError:
+    """The same error (same errno, same subclass) naming the file being written, not the
+    temp file next to it: the user knows the former (user_errors turns it into advice)."""
+    return OSError(error.errno, error.strerror, str(path))
 
 
 def write_text_if_changed(path: Path, text: str) -> bool:

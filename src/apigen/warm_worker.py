@@ -35,7 +35,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from apigen.user_errors import UserError
+from apigen.user_errors import SHOW_TRACEBACK_ENV, UserError, as_user_error
 
 ENABLE_ENV = "APIGEN_WARM_WORKER"
 IDLE_ENV = "APIGEN_WARM_WORKER_IDLE"
@@ -279,10 +279,14 @@ def _handle(connection: socket.socket, request: tuple[Any, ...]) -> None:
         module_name, _, name = function.partition(":")
         result = getattr(importlib.import_module(module_name), name)(*args)
         reply: tuple[str, Any] = ("ok", result)
-    except UserError as error:
-        reply = ("user_error", error.render())
-    except Exception:
-        reply = ("error", traceback.format_exc())
+    except Exception as error:
+        # Decided here, where the exception still has its traceback (a template error's
+        # line is found in it): only the rendered message travels back.
+        user_error = as_user_error(error)
+        if user_error is None or os.environ.get(SHOW_TRACEBACK_ENV):
+            reply = ("error", traceback.format_exc())
+        else:
+            reply = ("user_error", user_error.render())
     try:
         _send(connection, reply)
     finally:
