@@ -62,14 +62,7 @@ def discover_modules(modules_dir: Path) -> Discovery:
             problems.append(Finding(str(folder), None, problem))
             continue
         if not (folder / "__init__.py").is_file():
-            problems.append(
-                Finding(
-                    str(folder),
-                    None,
-                    f"module folder has no __init__.py; add one defining class "
-                    f"{module_class_name(entry.name)}, or remove the folder",
-                )
-            )
+            problems.append(Finding(str(folder), None, _no_init_problem(folder)))
             continue
         versions = _api_versions(folder / "api")
         if not versions:
@@ -87,6 +80,21 @@ def discover_modules(modules_dir: Path) -> Discovery:
     clashing = {Path(problem.path or "").name for problem in problems}
     kept = tuple(module for module in modules if module.name not in clashing)
     return Discovery(kept, tuple(problems))
+
+
+def _no_init_problem(folder: Path) -> str:
+    class_name = module_class_name(folder.name)
+    if all(entry.name == "__pycache__" for entry in os.scandir(folder)):
+        # What a branch switch or a moved module leaves behind: git removes the files, not
+        # the folder or Python's caches.
+        return (
+            "module folder is empty (left behind by a branch switch or a move?); remove it, or "
+            f"add __init__.py defining class {class_name} and api/v1.py"
+        )
+    return (
+        f"module folder has no __init__.py; add one defining class {class_name}, or remove the "
+        "folder"
+    )
 
 
 def _derived_name_clashes(modules: list[ModuleSource]) -> list[Finding]:
@@ -143,10 +151,12 @@ def _name_problem(name: str) -> str | None:
         suggestion = re.sub(r"[^a-z0-9_]", "_", name.lower()).strip("_") or "module"
         if suggestion[0].isdigit() or keyword.iskeyword(suggestion):
             suggestion = f"m_{suggestion}"
-        return (
-            f"module folder name '{name}' is not a lowercase Python identifier; "
-            f"rename the folder, e.g. to '{suggestion}'"
+        what = (
+            "is a Python keyword"
+            if keyword.iskeyword(name)
+            else "is not a lowercase Python identifier"
         )
+        return f"module folder name '{name}' {what}; rename the folder, e.g. to '{suggestion}'"
     if name in RESERVED_MODULE_NAMES:
         return f"module folder name '{name}' is reserved by the project; choose another name"
     return None

@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,10 +73,14 @@ def doit_env(warm_worker: bool = False) -> dict[str, str]:
     return env
 
 
-def run_doit_command(project: Path, *argv: str, timeout: float = 300) -> DoitRun:
-    """Run `python -m doit ARGV` in `project` as a user would, output as printed."""
+def run_doit_command(
+    project: Path, *argv: str, timeout: float = 300, prefix: Sequence[str] = ()
+) -> DoitRun:
+    """Run `python -m doit ARGV` in `project` as a user would, output as printed.
+
+    `prefix`: a command that runs doit (e.g. one that drops privileges)."""
     done = subprocess.run(
-        [sys.executable, "-m", "doit", *argv],
+        [*prefix, sys.executable, "-m", "doit", *argv],
         cwd=project,
         capture_output=True,
         text=True,

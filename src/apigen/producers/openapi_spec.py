@@ -20,19 +20,22 @@ def build_openapi(src_dir: str, module: str, version: int) -> dict[str, Any]:
         from trading_api.shared.versioned_app import create_version_app
 
         app = create_version_app(load_module(module), version)
-        _check_routes(app.routes, f"{module} v{version}")
+        api_file = f"{src_dir}/trading_api/modules/{module}/api/v{version}.py"
+        _check_routes(app.routes, f"{module} v{version}", project_relative(api_file))
         return app.openapi()
 
     return run_user_code(src_dir, f"building the {module} v{version} app", build)
 
 
-def _check_routes(routes: list[Any], owner: str) -> None:
+def _check_routes(routes: list[Any], owner: str, api_file: str) -> None:
     """Every route, including those of included routers and mounted sub-apps, needs an
     operation id and a response model."""
-    from fastapi.routing import APIRoute
+    from fastapi.routing import APIRoute, APIWebSocketRoute
 
     findings: list[Finding] = []
+    served = 0
     for route in _walk_routes(routes):
+        served += isinstance(route, APIRoute | APIWebSocketRoute)
         if isinstance(route, APIRoute):
             code = getattr(route.endpoint, "__code__", None)
             path = None if code is None else project_relative(code.co_filename)
@@ -42,6 +45,15 @@ def _check_routes(routes: list[Any], owner: str) -> None:
                     findings.append(
                         Finding(path, line, f"route '{route.name}' has no {attribute} ({owner})")
                     )
+    if not served:
+        findings.append(
+            Finding(
+                api_file,
+                None,
+                f"{owner} serves no routes; declare at least one route on its router, or remove "
+                "the file",
+            )
+        )
     if findings:
         raise UserError(findings)
 
