@@ -57,7 +57,9 @@ def discover_modules(modules_dir: Path) -> Discovery:
         if not entry.is_dir() or entry.name.startswith(("_", ".")):
             continue
         folder = Path(modules_dir, entry.name)
-        problem = _name_problem(entry.name)
+        problem = _name_problem(entry.name) or (
+            _outside_problem(folder, modules_dir) if entry.is_symlink() else None
+        )
         if problem:
             problems.append(Finding(str(folder), None, problem))
             continue
@@ -80,6 +82,19 @@ def discover_modules(modules_dir: Path) -> Discovery:
     clashing = {Path(problem.path or "").name for problem in problems}
     kept = tuple(module for module in modules if module.name not in clashing)
     return Discovery(kept, tuple(problems))
+
+
+def _outside_problem(folder: Path, modules_dir: Path) -> str | None:
+    """apigen writes a module's generated routers into its folder: a module folder that is a
+    symlink to somewhere outside the project would make the build write there."""
+    target = folder.resolve()
+    project = modules_dir.resolve().parents[2]  # <project>/src/<package>/modules
+    if target.is_relative_to(project):
+        return None
+    return (
+        f"module folder is a symlink to {target}, outside the project; the build writes "
+        "generated files into module folders, so copy the module into the project instead"
+    )
 
 
 def _no_init_problem(folder: Path) -> str:

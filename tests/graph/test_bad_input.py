@@ -104,6 +104,29 @@ def foreign_database_kept_aside(project: Path) -> None:
     assert tables == [("bookmarks",)]  # doit's table was not added to it
 
 
+def symlink_module_outside(project: Path) -> None:
+    outside = project.parent / "elsewhere/options"
+    (outside / "api").mkdir(parents=True)
+    (outside / "__init__.py").write_text("class OptionsModule:\n    pass\n")
+    (outside / "api/v1.py").write_text("from fastapi import APIRouter\n\nrouter = APIRouter()\n")
+    # Declarations: without the check, ws_routers:options would write routers in there.
+    (outside / "ws").mkdir()
+    (outside / "ws/__init__.py").write_text("")
+    (outside / "ws/v1.py").write_text(
+        "from typing import TypeAlias\n"
+        "from trading_api.models.orders import OrderPublic, OrdersSubscriptionRequest\n"
+        "from trading_api.shared.ws import WsRouter\n"
+        "OrdersRouter: TypeAlias = WsRouter[OrdersSubscriptionRequest, OrderPublic]\n"
+    )
+    (project / MODULES / "options").symlink_to(outside, target_is_directory=True)
+
+
+def nothing_written_outside(project: Path) -> None:
+    outside = project.parent / "elsewhere/options"
+    assert not (outside / "ws_generated").exists()
+    assert not list(outside.rglob("*_generated"))
+
+
 def truncate_database(project: Path) -> None:
     database = project / ".doit.db"
     data = database.read_bytes()
@@ -227,6 +250,7 @@ MISTAKES: dict[int, Mistake] = {
         lambda p: append(p, "src/trading_api/app.py", "from apigen import task_graph\n"),
         affected=MERGED,
     ),
+    28: Mistake(symlink_module_outside, affected=MERGED, then=nothing_written_outside),
 }
 
 
