@@ -18,13 +18,17 @@ from apigen.atomic_write import write_text_if_changed
 from apigen.run_reasons import CHANGES_KEY
 from apigen.spec_diff import diff_specs
 from apigen.spec_json import canonical_json
+from apigen.spec_validation import validate_document
 from apigen.user_errors import UserError
 
 FAIL_ON_BREAKING_ENV = "APIGEN_FAIL_ON_BREAKING"
 
 
 def write_spec(path: Path, document: dict[str, Any]) -> list[str]:
-    """Write `document` to `path` unless unchanged; the rendered changes (empty when none)."""
+    """Write `document` to `path` unless unchanged; the rendered changes (empty when none).
+
+    An invalid document (against its specification's schema) is never written."""
+    validate_document(path, document)
     text = canonical_json(document)
     try:
         old_bytes = path.read_bytes()

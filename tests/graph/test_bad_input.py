@@ -64,6 +64,20 @@ def edit_broker_endpoint(project: Path) -> None:
     path.write_text(edited)
 
 
+def add_invalid_openapi_field(project: Path) -> None:
+    """`openapi_extra` is copied into the document unchecked: a key OpenAPI does not define
+    (extensions must start with `x-`) makes the document invalid."""
+    path = project / BROKER_API
+    text = path.read_text()
+    edited = text.replace(
+        'operation_id="list_orders",',
+        'operation_id="list_orders", openapi_extra={"summary2": "x"},',
+        1,
+    )
+    assert edited != text
+    path.write_text(edited)
+
+
 def make_read_only(project: Path) -> None:
     edit_broker_endpoint(project)
     (project / "specs_generated").chmod(0o555)
@@ -251,6 +265,7 @@ MISTAKES: dict[int, Mistake] = {
         affected=MERGED,
     ),
     28: Mistake(symlink_module_outside, affected=MERGED, then=nothing_written_outside),
+    29: Mistake(add_invalid_openapi_field),
 }
 
 
