@@ -78,6 +78,23 @@ def add_invalid_openapi_field(project: Path) -> None:
     path.write_text(edited)
 
 
+def include_router_reusing_an_operation_id(project: Path) -> None:
+    """The duplicate is in another file: only the built app shows it."""
+    (project / MODULES / "broker/api/extra.py").write_text(
+        "from fastapi import APIRouter\n\n"
+        "extra_router = APIRouter()\n\n\n"
+        '@extra_router.get("/orders-extra", operation_id="list_orders", response_model=list[str])\n'
+        "def orders_extra() -> list[str]:\n"
+        "    return []\n"
+    )
+    append(
+        project,
+        BROKER_API,
+        "from trading_api.modules.broker.api.extra import extra_router  # noqa: E402\n\n"
+        "router.include_router(extra_router)\n",
+    )
+
+
 def make_read_only(project: Path) -> None:
     edit_broker_endpoint(project)
     (project / "specs_generated").chmod(0o555)
@@ -266,6 +283,7 @@ MISTAKES: dict[int, Mistake] = {
     ),
     28: Mistake(symlink_module_outside, affected=MERGED, then=nothing_written_outside),
     29: Mistake(add_invalid_openapi_field),
+    30: Mistake(include_router_reusing_an_operation_id),
 }
 
 

@@ -29,11 +29,13 @@ def build_openapi(src_dir: str, module: str, version: int) -> dict[str, Any]:
 
 def _check_routes(routes: list[Any], owner: str, api_file: str) -> None:
     """Every route, including those of included routers and mounted sub-apps, needs an
-    operation id and a response model."""
+    operation id and a response model, and no two share an operation id (validate:M checks
+    each file statically; this sees the routes that other files contribute)."""
     from fastapi.routing import APIRoute, APIWebSocketRoute
 
     findings: list[Finding] = []
     served = 0
+    first_use: dict[str, tuple[str, str | None, int | None]] = {}
     for route in _walk_routes(routes):
         served += isinstance(route, APIRoute | APIWebSocketRoute)
         if isinstance(route, APIRoute):
@@ -45,6 +47,22 @@ def _check_routes(routes: list[Any], owner: str, api_file: str) -> None:
                     findings.append(
                         Finding(path, line, f"route '{route.name}' has no {attribute} ({owner})")
                     )
+            operation_id = route.operation_id
+            if operation_id is None:
+                continue
+            if operation_id in first_use:
+                name, first_path, first_line = first_use[operation_id]
+                findings.append(
+                    Finding(
+                        path,
+                        line,
+                        f"route '{route.name}' reuses operation_id '{operation_id}' of route "
+                        f"'{name}' ({first_path}:{first_line}); operation ids must be unique "
+                        f"within {owner}",
+                    )
+                )
+            else:
+                first_use[operation_id] = (route.name, path, line)
     if not served:
         findings.append(
             Finding(
