@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from apigen.atomic_write import write_text_if_changed
 from apigen.spec_json import canonical_json
+from apigen.spec_validation import validate_document
 from apigen.user_errors import UserError, user_facing
 
 _KEY = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
@@ -237,9 +238,13 @@ def write_app_specs(
     """doit action for app_specs: {part key: spec file} in, the two merged documents out."""
     openapi_output, asyncapi_output = outputs
     merged_openapi = merge_openapi(_load(openapi_parts), title="Trading API")
+    # Valid parts can still merge into an invalid whole (a merging bug of ours, or paths that
+    # collide): never write one.
+    validate_document(Path(openapi_output), merged_openapi)
     write_text_if_changed(Path(openapi_output), canonical_json(merged_openapi))
     if asyncapi_parts:
         merged_asyncapi = merge_asyncapi(_load(asyncapi_parts), title="Trading WebSocket API")
+        validate_document(Path(asyncapi_output), merged_asyncapi)
         write_text_if_changed(Path(asyncapi_output), canonical_json(merged_asyncapi))
 
 
