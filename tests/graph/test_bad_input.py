@@ -397,3 +397,23 @@ def test_bad_input_row(number: int, built_project: Path, tmp_path: Path) -> None
     assert outputs(built_project) == built
     again = run_doit_command(built_project, "generate")
     assert again.returncode == 0 and "0 ran" in again.stdout, again.stdout
+
+
+@pytest.mark.parametrize("number", [1, 3, 14])
+def test_with_continue_a_cold_build_builds_everything_the_mistake_does_not_touch(
+    number: int, built_template: Path, fresh_project: Path
+) -> None:
+    """From nothing (a fresh clone), not only from a built tree: the other modules' artifacts
+    are built, byte-identical to a build without the mistake."""
+    mistake = MISTAKES[number]
+    mistake.make(fresh_project)
+
+    run = run_doit_command(fresh_project, "--continue", "generate")
+
+    assert run.returncode == 2, run.stdout + run.stderr
+    reference = outputs(built_template)
+    built = outputs(fresh_project)
+    expected = {path for path in reference if not affected(path, mistake.affected)}
+    assert expected, "the mistake touches everything: nothing to check"
+    for path in expected:
+        assert built.get(path) == reference[path], f"row {number}: {path} not built as usual"
