@@ -66,7 +66,8 @@ def discover_modules(modules_dir: Path) -> Discovery:
         if not (folder / "__init__.py").is_file():
             problems.append(Finding(str(folder), None, _no_init_problem(folder)))
             continue
-        versions = _api_versions(folder / "api")
+        versions, version_folders = _api_versions(folder / "api")
+        problems.extend(version_folders)
         if not versions:
             problems.append(
                 Finding(
@@ -177,9 +178,23 @@ def _name_problem(name: str) -> str | None:
     return None
 
 
-def _api_versions(api_dir: Path) -> tuple[int, ...]:
+def _api_versions(api_dir: Path) -> tuple[tuple[int, ...], list[Finding]]:
+    """The versions `api/v<N>.py` defines, and a problem for each `api/v<N>/` folder (an API
+    version is a file: such a folder would otherwise be silently ignored)."""
     try:
         names = os.listdir(api_dir)
     except (FileNotFoundError, NotADirectoryError):
-        return ()
-    return tuple(sorted(v for v in map(version_of, names) if v is not None))
+        return (), []
+    versions = tuple(sorted(v for v in map(version_of, names) if v is not None))
+    folders = [
+        Finding(
+            str(api_dir / name),
+            None,
+            f"an API version is a file, api/{name}.py, not a folder; define the version's "
+            f"router in api/{name}.py (it may include routers from a folder named otherwise, "
+            f"e.g. api/{name}_routes/)",
+        )
+        for name in sorted(names)
+        if version_of(f"{name}.py") is not None and (api_dir / name).is_dir()
+    ]
+    return versions, folders

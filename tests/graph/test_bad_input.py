@@ -284,6 +284,18 @@ MISTAKES: dict[int, Mistake] = {
     28: Mistake(symlink_module_outside, affected=MERGED, then=nothing_written_outside),
     29: Mistake(add_invalid_openapi_field),
     30: Mistake(include_router_reusing_an_operation_id),
+    31: Mistake(
+        lambda p: add_module(
+            p,
+            "core",
+            {
+                "api/v2/__init__.py": "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n\n"
+                '@router.get("/ping", operation_id="ping", response_model=str)\n'
+                'def ping() -> str:\n    return "pong"\n'
+            },
+        ),
+        affected=MERGED,
+    ),
 }
 
 
