@@ -429,3 +429,17 @@ def test_with_continue_a_cold_build_builds_everything_the_mistake_does_not_touch
     assert expected, "the mistake touches everything: nothing to check"
     for path in expected:
         assert built.get(path) == reference[path], f"row {number}: {path} not built as usual"
+
+
+@pytest.mark.parametrize(
+    ("number", "exception"),
+    [(1, "UserError"), (15, "TemplateSyntaxError"), (22, "IsADirectoryError")],
+)
+def test_the_verbose_switch_shows_the_traceback(
+    number: int, exception: str, built_project: Path
+) -> None:
+    MISTAKES[number].make(built_project)
+    run = run_doit_command(built_project, "generate", env={"APIGEN_TRACEBACK": "1"})
+    output = run.stdout + run.stderr
+    assert run.returncode != 0
+    assert "Traceback (most recent call last)" in output and exception in output, output

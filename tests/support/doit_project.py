@@ -74,17 +74,22 @@ def doit_env(warm_worker: bool = False) -> dict[str, str]:
 
 
 def run_doit_command(
-    project: Path, *argv: str, timeout: float = 300, prefix: Sequence[str] = ()
+    project: Path,
+    *argv: str,
+    timeout: float = 300,
+    prefix: Sequence[str] = (),
+    env: dict[str, str] | None = None,
 ) -> DoitRun:
     """Run `python -m doit ARGV` in `project` as a user would, output as printed.
 
-    `prefix`: a command that runs doit (e.g. one that drops privileges)."""
+    `prefix`: a command that runs doit (e.g. one that drops privileges); `env`: variables
+    set on top of doit_env()."""
     done = subprocess.run(
         [*prefix, sys.executable, "-m", "doit", *argv],
         cwd=project,
         capture_output=True,
         text=True,
-        env=doit_env(),
+        env=doit_env() | (env or {}),
         timeout=timeout,
     )
     return DoitRun(done.returncode, done.stdout, done.stderr)
