@@ -122,7 +122,12 @@ def test_a_component_name_means_the_same_schema_in_every_spec(client: httpx.Clie
     # Spot-check the spec really exercises enums, nullables, arrays, nested refs and constraints.
     assert seen["Side"] and '"enum"' in seen["Side"]
     order = json.loads(seen["OrderCreate"])
-    assert order["properties"]["qty"]["exclusiveMinimum"] == 0
+    assert order["properties"]["qty"]["minimum"] == 1e-9
+    brackets = json.loads(seen["PositionBrackets"])
+    assert {"type": "number", "exclusiveMinimum": 0, "maximum": 1e9} in [
+        {key: item[key] for key in ("type", "exclusiveMinimum", "maximum") if key in item}
+        for item in brackets["properties"]["take_profit"]["anyOf"]
+    ]
     assert {"type": "null"} in order["properties"]["limit_price"]["anyOf"]
     position = json.loads(seen["PositionPublic"])
     assert position["properties"]["brackets"]["$ref"] == "#/components/schemas/PositionBrackets"

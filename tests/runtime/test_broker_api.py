@@ -74,7 +74,7 @@ def test_stop_and_stop_limit_orders_need_their_prices(broker: httpx.Client) -> N
     stop = _place(broker, symbol="AAPL", side="sell", type="stop", qty=1, stop_price=50)
     assert (stop["status"], stop["stop_price"], stop["limit_price"]) == ("working", 50, None)
     both = {"symbol": "AAPL", "side": "buy", "type": "stop_limit", "qty": 1, "stop_price": 300}
-    assert _error_locs(broker.post("/orders", json=both)) == [["body"]]
+    assert _error_locs(broker.post("/orders", json=both)) == [["body", "limit_price"]]
     placed = _place(broker, **both, limit_price=301)
     assert placed["status"] == "working"
 
@@ -94,7 +94,7 @@ def test_modify_working_order_changes_only_given_fields(broker: httpx.Client) ->
 def test_modify_rejects_prices_the_order_type_does_not_take(broker: httpx.Client) -> None:
     order = _limit(broker)
     response = broker.patch(f"/orders/{order['id']}", json={"stop_price": 90})
-    assert _error_locs(response) == [["body"]]
+    assert _error_locs(response) == [["body", "stop_price"]]
     assert "does not accept stop_price" in response.json()["detail"][0]["msg"]
 
 
@@ -139,8 +139,8 @@ def test_unknown_order_id_is_404_with_a_useful_detail(
         ({"symbol": "AAPL", "side": "buy", "qty": 1, "type": "iceberg"}, ["body", "type"]),
         ({"symbol": "", "side": "buy", "qty": 1}, ["body", "symbol"]),
         ({"symbol": "AAPL", "side": "buy", "qty": 1, "colour": "red"}, ["body", "colour"]),
-        ({"symbol": "AAPL", "side": "buy", "qty": 1, "type": "limit"}, ["body"]),
-        ({"symbol": "AAPL", "side": "buy", "qty": 1, "limit_price": 10}, ["body"]),
+        ({"symbol": "AAPL", "side": "buy", "qty": 1, "type": "limit"}, ["body", "limit_price"]),
+        ({"symbol": "AAPL", "side": "buy", "qty": 1, "limit_price": 10}, ["body", "limit_price"]),
         ({"symbol": "NOPE", "side": "buy", "qty": 1}, ["body", "symbol"]),
     ],
 )

@@ -36,7 +36,9 @@ class LeverageUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    leverage: float = Field(ge=1, le=100, description="Must lie within the symbol's range")
+    leverage: float = Field(
+        ge=1, le=100, allow_inf_nan=False, description="Must lie within the symbol's range"
+    )
 
 
 class LeveragePreview(BaseModel):

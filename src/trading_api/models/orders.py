@@ -4,14 +4,33 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Final
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from trading_api.models.market_data import SubscribedSymbol
 
-Price = Annotated[float, Field(gt=0, le=1e9, description="Price in the symbol's currency")]
-Quantity = Annotated[float, Field(gt=0, le=1e7, description="Quantity in units of the symbol")]
+# Smallest quantity the broker accounts for: positions are kept to nine decimals, so a smaller
+# order would fill and leave a position of size zero.
+MIN_QUANTITY: Final = 1e-9
+MAX_QUANTITY: Final = 1e7
+MAX_PRICE: Final = 1e9
+
+# NaN and infinities are refused ("Input should be a finite number"): Python's JSON parser
+# reads the non-standard literals NaN and Infinity, the bounds alone would not name the problem.
+Price = Annotated[
+    float,
+    Field(gt=0, le=MAX_PRICE, allow_inf_nan=False, description="Price in the symbol's currency"),
+]
+Quantity = Annotated[
+    float,
+    Field(
+        ge=MIN_QUANTITY,
+        le=MAX_QUANTITY,
+        allow_inf_nan=False,
+        description="Quantity in units of the symbol",
+    ),
+]
 SymbolName = Annotated[
     str,
     Field(min_length=1, max_length=32, description="Ticker, e.g. AAPL", examples=["AAPL"]),
@@ -50,21 +69,21 @@ class TimeInForce(StrEnum):
     GTC = "gtc"
 
 
-# Which price fields each order type needs; the same table checks creates and updates.
-_NEEDS_LIMIT = frozenset({OrderType.LIMIT, OrderType.STOP_LIMIT})
-_NEEDS_STOP = frozenset({OrderType.STOP, OrderType.STOP_LIMIT})
+# The price fields and the order types that need each; the same table checks creates and updates.
+PRICE_FIELDS: Final = {
+    "limit_price": frozenset({OrderType.LIMIT, OrderType.STOP_LIMIT}),
+    "stop_price": frozenset({OrderType.STOP, OrderType.STOP_LIMIT}),
+}
 
 
-def check_prices_for_type(
-    order_type: OrderType, limit_price: float | None, stop_price: float | None
-) -> None:
-    """Raise ValueError unless exactly the price fields `order_type` needs are set."""
-    if (limit_price is not None) != (order_type in _NEEDS_LIMIT):
-        need = "requires" if order_type in _NEEDS_LIMIT else "does not accept"
-        raise ValueError(f"a {order_type.value} order {need} limit_price")
-    if (stop_price is not None) != (order_type in _NEEDS_STOP):
-        need = "requires" if order_type in _NEEDS_STOP else "does not accept"
-        raise ValueError(f"a {order_type.value} order {need} stop_price")
+def price_field_problem(order_type: OrderType, field: str, value: float | None) -> str | None:
+    """Why `field` (a key of PRICE_FIELDS) cannot be `value` in a `order_type` order, or None."""
+    needed = order_type in PRICE_FIELDS[field]
+    if needed and value is None:
+        return f"a {order_type.value} order requires {field}"
+    if not needed and value is not None:
+        return f"a {order_type.value} order does not accept {field}"
+    return None
 
 
 class OrderCreate(BaseModel):
@@ -76,14 +95,21 @@ class OrderCreate(BaseModel):
     side: Side
     type: OrderType = OrderType.MARKET
     qty: Quantity
-    limit_price: Price | None = None
-    stop_price: Price | None = None
+    # validate_default: a missing price the type needs is an error at that field too
+    limit_price: Price | None = Field(default=None, validate_default=True)
+    stop_price: Price | None = Field(default=None, validate_default=True)
     time_in_force: TimeInForce = TimeInForce.DAY
 
-    @model_validator(mode="after")
-    def _prices_match_type(self) -> OrderCreate:
-        check_prices_for_type(self.type, self.limit_price, self.stop_price)
-        return self
+    @field_validator("limit_price", "stop_price")
+    @classmethod
+    def _price_matches_type(cls, value: float | None, info: ValidationInfo) -> float | None:
+        order_type = info.data.get("type")  # absent when `type` itself is invalid
+        assert info.field_name is not None
+        if order_type is not None:
+            problem = price_field_problem(order_type, info.field_name, value)
+            if problem is not None:
+                raise ValueError(problem)
+        return value
 
 
 class OrderUpdate(BaseModel):

@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from trading_api.models.system import ErrorPublic
+from trading_api.shared.http_errors import validation_error_body
 
 
 class ServiceError(Exception):
@@ -47,12 +48,11 @@ class InvalidInputError(ServiceError):
 async def _service_error_handler(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ServiceError)  # registered for ServiceError only
     if isinstance(exc, InvalidInputError):
-        detail: Any = [
-            {"type": "value_error", "loc": list(exc.loc), "msg": exc.msg, "input": exc.value}
-        ]
+        error = {"type": "value_error", "loc": list(exc.loc), "msg": exc.msg, "input": exc.value}
+        content = validation_error_body([error])
     else:
-        detail = str(exc)
-    return JSONResponse(status_code=exc.status_code, content={"detail": detail})
+        content = {"detail": str(exc)}
+    return JSONResponse(status_code=exc.status_code, content=content)
 
 
 def install_service_error_handlers(app: FastAPI) -> None:

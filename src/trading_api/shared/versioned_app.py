@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from trading_api.shared.http_errors import install_http_error_handlers
 from trading_api.shared.module_contract import Module
 from trading_api.shared.module_layout import version_base_path
 from trading_api.shared.service_dependency import SERVICE_STATE_KEY
@@ -29,8 +30,10 @@ def create_version_app(module: Module[Any], version: int) -> FastAPI:
         openapi_url="/openapi.json",
     )
     setattr(app.state, SERVICE_STATE_KEY, module.service)
+    router = module.router(version)
+    install_http_error_handlers(app, router.routes)
     install_service_error_handlers(app)
-    app.include_router(module.router(version))
+    app.include_router(router)
     ws_routers = module.ws_routers(version)
     if ws_routers:
         owner = f"module {module.name!r} v{version}"

@@ -29,6 +29,7 @@ from trading_api.models.broker_connection import BrokerConnectionPublic, BrokerC
 from trading_api.models.executions import ExecutionPublic
 from trading_api.models.market_data import SymbolType
 from trading_api.models.orders import (
+    MIN_QUANTITY,
     OrderCreate,
     OrderPreview,
     OrderPublic,
@@ -36,7 +37,7 @@ from trading_api.models.orders import (
     OrderType,
     OrderUpdate,
     Side,
-    check_prices_for_type,
+    price_field_problem,
 )
 from trading_api.models.positions import PositionBrackets, PositionPublic, PositionSide
 from trading_api.shared.market_simulation import (
@@ -55,8 +56,8 @@ COMMISSION_RATE: Final = 0.0005
 MIN_COMMISSION: Final = 1.0
 MAX_LEVERAGE: Final = {SymbolType.STOCK: 4.0, SymbolType.FOREX: 50.0, SymbolType.CRYPTO: 10.0}
 LEVERAGE_STEP: Final = 1.0
-# Quantities are floats; anything smaller than this is a rounding leftover, i.e. flat.
-_QTY_EPSILON: Final = 1e-9
+# Quantities are floats; anything smaller than the smallest order is a rounding leftover (flat).
+_QTY_EPSILON: Final = MIN_QUANTITY
 
 # WebSocket routes the broker serves (declared in ws/v1.py)
 ORDERS_ROUTE: Final = "orders"
@@ -177,10 +178,12 @@ class BrokerService:
                 update.limit_price if update.limit_price is not None else order.limit_price
             )
             stop_price = update.stop_price if update.stop_price is not None else order.stop_price
-            try:
-                check_prices_for_type(order.type, limit_price, stop_price)
-            except ValueError as exc:
-                raise InvalidInputError(("body",), f"order {order_id}: {exc}", None) from exc
+            for field, value in (("limit_price", limit_price), ("stop_price", stop_price)):
+                problem = price_field_problem(order.type, field, value)
+                if problem is not None:
+                    raise InvalidInputError(
+                        ("body", field), f"order {order_id}: {problem}", getattr(update, field)
+                    )
             self._clock.tick()
             modified = order.model_copy(
                 update={
@@ -244,11 +247,12 @@ class BrokerService:
                     ("query", "qty"), f"qty {qty} exceeds the {size} open in {symbol}", qty
                 )
             side = Side.SELL if position.qty > 0 else Side.BUY
-            return self.place_order(
-                OrderCreate(
-                    symbol=position.symbol.ticker, side=side, qty=qty if qty is not None else size
-                )
+            # Not validated: the broker's own order may close a position larger than the most a
+            # client may order at once (MAX_QUANTITY).
+            closing = OrderCreate.model_construct(
+                symbol=position.symbol.ticker, side=side, qty=qty if qty is not None else size
             )
+            return self.place_order(closing)
 
     def set_position_brackets(self, symbol: str, brackets: PositionBrackets) -> PositionPublic:
         """Set take-profit/stop-loss of the position in `symbol`; null clears a bracket."""

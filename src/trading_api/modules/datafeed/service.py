@@ -44,6 +44,9 @@ from trading_api.shared.service_errors import InvalidInputError, NotFoundError
 from trading_api.shared.ws import ActiveTopics, Producer, Publish
 
 MAX_BARS: Final = 5_000
+# Latest time a history request may name: 9999-12-31 23:59:59 UTC, the last second a datetime
+# can hold (and far below 2**53, so every bar time is exact in a JavaScript number too).
+MAX_TIME: Final = 253_402_300_799
 RESOLUTION_SECONDS: Final = {
     Resolution.MINUTE_1: 60,
     Resolution.MINUTE_5: 5 * 60,

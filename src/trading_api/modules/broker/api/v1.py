@@ -9,6 +9,8 @@ from fastapi import APIRouter, Body, Depends, Path, Query
 from trading_api.models.account import AccountPublic, LeverageInfo, LeveragePreview, LeverageUpdate
 from trading_api.models.executions import ExecutionPublic
 from trading_api.models.orders import (
+    MAX_QUANTITY,
+    MIN_QUANTITY,
     OrderCreate,
     OrderPreview,
     OrderPublic,
@@ -134,7 +136,13 @@ async def close_position(
     symbol: Symbol,
     service: BrokerServiceDep,
     qty: Annotated[
-        float | None, Query(gt=0, description="Quantity to close; the whole position if omitted")
+        float | None,
+        Query(
+            ge=MIN_QUANTITY,
+            le=MAX_QUANTITY,
+            allow_inf_nan=False,
+            description="Quantity to close; the whole position if omitted",
+        ),
     ] = None,
 ) -> OrderPublic:
     """Close a position (or part of it) with a market order; 404 if there is no position."""

@@ -15,7 +15,7 @@ from trading_api.models.market_data import (
     SymbolMatchPublic,
     SymbolType,
 )
-from trading_api.modules.datafeed.service import MAX_BARS, DatafeedService
+from trading_api.modules.datafeed.service import MAX_BARS, MAX_TIME, DatafeedService
 from trading_api.shared.service_dependency import service_dependency
 from trading_api.shared.service_errors import error_responses
 
@@ -75,8 +75,12 @@ async def get_history(
     service: DatafeedServiceDep,
     symbol: SymbolQuery,
     resolution: Annotated[Resolution, Query(description="Bar size")],
-    from_time: Annotated[int, Query(alias="from", ge=0, description="Range start, Unix seconds")],
-    to_time: Annotated[int, Query(alias="to", ge=0, description="Range end (exclusive), Unix s")],
+    from_time: Annotated[
+        int, Query(alias="from", ge=0, le=MAX_TIME, description="Range start, Unix seconds")
+    ],
+    to_time: Annotated[
+        int, Query(alias="to", ge=0, le=MAX_TIME, description="Range end (exclusive), Unix s")
+    ],
     countback: Annotated[
         int | None, Query(ge=1, le=MAX_BARS, description="Return this many bars before `to`")
     ] = None,
