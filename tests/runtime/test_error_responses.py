@@ -60,6 +60,10 @@ def _detail(response: httpx.Response, status: int) -> str:
 INVALID_BODIES: list[tuple[str, str, dict[str, Any], list[str | int], str]] = [
     # wrong types
     ("POST", "/orders", {"json": {**ORDER, "qty": "ten"}}, ["body", "qty"], "valid number"),
+    # numbers are JSON numbers: no reading true as 1 or "5" as 5
+    ("POST", "/orders", {"json": {**ORDER, "qty": True}}, ["body", "qty"], "valid number"),
+    ("PATCH", "/orders/ORD-000001", {"json": {"qty": "5"}}, ["body", "qty"], "valid number"),
+    ("PUT", "/leverage/AAPL", {"json": {"leverage": True}}, ["body", "leverage"], "valid number"),
     ("POST", "/orders", {"json": {**ORDER, "symbol": 5}}, ["body", "symbol"], "valid string"),
     ("POST", "/orders", {"json": "AAPL"}, ["body"], "valid dictionary"),
     ("PUT", "/leverage/AAPL", {"json": {"leverage": "2x"}}, ["body", "leverage"], "valid number"),

@@ -36,8 +36,13 @@ class LeverageUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
+    # strict and finite, as the order models' numbers (trading_api.models.orders.Price)
     leverage: float = Field(
-        ge=1, le=100, allow_inf_nan=False, description="Must lie within the symbol's range"
+        ge=1,
+        le=100,
+        strict=True,
+        allow_inf_nan=False,
+        description="Must lie within the symbol's range",
     )
 
 

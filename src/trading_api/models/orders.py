@@ -16,17 +16,25 @@ MIN_QUANTITY: Final = 1e-9
 MAX_QUANTITY: Final = 1e7
 MAX_PRICE: Final = 1e9
 
-# NaN and infinities are refused ("Input should be a finite number"): Python's JSON parser
-# reads the non-standard literals NaN and Infinity, the bounds alone would not name the problem.
+# Numbers in request bodies are JSON numbers, as documented: strict, so `true` and "5" are
+# refused rather than read as 1.0 and 5.0; finite, since Python's JSON parser reads the
+# non-standard literals NaN and Infinity ("Input should be a finite number").
 Price = Annotated[
     float,
-    Field(gt=0, le=MAX_PRICE, allow_inf_nan=False, description="Price in the symbol's currency"),
+    Field(
+        gt=0,
+        le=MAX_PRICE,
+        strict=True,
+        allow_inf_nan=False,
+        description="Price in the symbol's currency",
+    ),
 ]
 Quantity = Annotated[
     float,
     Field(
         ge=MIN_QUANTITY,
         le=MAX_QUANTITY,
+        strict=True,
         allow_inf_nan=False,
         description="Quantity in units of the symbol",
     ),
