@@ -27,7 +27,8 @@ def stray_files(folders: list[str], expected: list[str]) -> list[str]:
         with entries:
             for entry in entries:
                 path = Path(folder, entry.name).as_posix()
-                # Dot files are atomic writers' temp files, editors' swap files: not ours.
+                # Dot files are atomic writers' temp files (a dead writer's are removed by the
+                # next write of their target: apigen.atomic_write), editors' swap files.
                 hidden = entry.name.startswith(".")
                 if entry.is_file(follow_symlinks=False) and path not in wanted and not hidden:
                     stray.append(path)
