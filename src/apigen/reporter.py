@@ -36,12 +36,12 @@ class ExplainingReporter(ConsoleReporter):  # type: ignore[misc]  # doit is unty
         self.ran = self.up_to_date = self.failed = 0
 
     def execute_task(self, task: Any) -> None:
-        if task.actions:
+        if _has_actions(task):
             self.task_started[task.name] = time.perf_counter()
             self.why[task.name] = explain(task)
 
     def add_success(self, task: Any) -> None:
-        if task.actions:
+        if _has_actions(task):
             self.ran += 1
             self._line("ran ", GREEN, task)
             for path, changes in (task.values.get(CHANGES_KEY) or {}).items():
@@ -59,7 +59,7 @@ class ExplainingReporter(ConsoleReporter):  # type: ignore[misc]  # doit is unty
             self.write("".join(f"      {line}\n" for line in message.splitlines()))
 
     def skip_uptodate(self, task: Any) -> None:
-        if task.actions:
+        if _has_actions(task):
             self.up_to_date += 1
 
     def complete_run(self) -> None:
@@ -81,6 +81,14 @@ class ExplainingReporter(ConsoleReporter):  # type: ignore[misc]  # doit is unty
 
     def _paint(self, colour: str, text: str) -> str:
         return f"{colour}{text}{RESET}" if self.colour else text
+
+
+def _has_actions(task: Any) -> bool:
+    """Whether the task has actions (group tasks have none). doit's `task.actions` builds the
+    action objects on first use, inspecting each callable: ~15 us a task, for nothing, on
+    every up-to-date task of a no-op run. `_actions` is what they would be built from."""
+    actions = getattr(task, "_actions", None)
+    return bool(task.actions if actions is None else actions)
 
 
 def explain(task: Any) -> str:
