@@ -31,6 +31,7 @@ def test_versions_sort_numerically_and_bad_folders_are_problems(tmp_path: Path) 
     write(modules / "class" / "__init__.py")
     write(modules / "shared" / "__init__.py")
     (modules / "empty").mkdir()
+    write(modules / "noinit" / "service.py")
     write(modules / "noapi" / "__init__.py")
     (modules / "_private").mkdir()
     found = discover_modules(modules)
@@ -40,9 +41,10 @@ def test_versions_sort_numerically_and_bad_folders_are_problems(tmp_path: Path) 
         "'Bad-Name' is not a lowercase Python identifier; rename the folder, e.g. to 'bad_name'"
         in problems
     )
-    assert "'class' is not a lowercase Python identifier" in problems
+    assert "'class' is a Python keyword; rename the folder, e.g. to 'm_class'" in problems
     assert "'shared' is reserved" in problems
-    assert f"{modules / 'empty'}: module folder has no __init__.py" in problems
+    assert f"{modules / 'empty'}: module folder is empty" in problems
+    assert f"{modules / 'noinit'}: module folder has no __init__.py" in problems
     assert "module 'noapi' has no API version" in problems
     assert "_private" not in problems
 
