@@ -100,7 +100,7 @@ def _outside_problem(folder: Path, modules_dir: Path) -> str | None:
 
 def _no_init_problem(folder: Path) -> str:
     class_name = module_class_name(folder.name)
-    if all(entry.name == "__pycache__" for entry in os.scandir(folder)):
+    if all(name == "__pycache__" for name in os.listdir(folder)):
         # What a branch switch or a moved module leaves behind: git removes the files, not
         # the folder or Python's caches.
         return (
