@@ -82,6 +82,13 @@ def prune_outputs(folders: list[str], expected: list[str]) -> Any:
     return prune_outputs(folders, expected)
 
 
+def no_stray_files(folders: list[str], expected: list[str]) -> bool:
+    """prune_outputs' `uptodate` check (imported on first call, like the actions)."""
+    from apigen.producers.output_pruning import no_stray_files
+
+    return no_stray_files(folders, expected)
+
+
 def serve(src_dir: str, host: str, port: int) -> Any:
     from apigen.producers.server import serve
 

@@ -2,12 +2,13 @@
 
 doit knows which file dependencies changed (`task.dep_changed`) and which targets are missing;
 it does not say that a task is new, which setting changed (a library upgrade, an API version
-added) or that an output was edited by hand. The `uptodate` objects below answer doit's
-question and note those reasons on the task for apigen.reporter.
+added) or that an output was edited by hand. The `uptodate` checks (apigen.up_to_date) answer
+doit's question and note those reasons on the task for apigen.reporter.
 """
 
 from __future__ import annotations
 
+import inspect
 import json
 from typing import Any
 
@@ -15,6 +16,14 @@ REASONS_ATTRIBUTE = "apigen_reasons"
 SETTINGS_KEY = "apigen:settings"
 # Where an exporter's action returns what changed in its documents (apigen.spec_writer).
 CHANGES_KEY = "apigen:spec_changes"
+# doit inspects the signature of every `uptodate` callable of every task on every run, to decide
+# whether to pass it `task` and `values`; a precomputed one costs nothing to inspect.
+CHECK_SIGNATURE = inspect.Signature(
+    [
+        inspect.Parameter("task", inspect.Parameter.POSITIONAL_OR_KEYWORD),
+        inspect.Parameter("values", inspect.Parameter.POSITIONAL_OR_KEYWORD),
+    ]
+)
 
 
 def add_reason(task: Any, reason: str) -> None:
@@ -34,9 +43,11 @@ class SettingsChanged:
     """doit uptodate, like doit's `config_changed`, but it keeps the settings themselves (not a
     digest) so a rerun can say what changed: `fastapi 0.115.0 -> 0.116.1`."""
 
+    __signature__ = CHECK_SIGNATURE
+
     def __init__(self, settings: dict[str, Any]) -> None:
         # As they come back from doit's JSON database (tuples become lists).
-        self.settings = json.loads(json.dumps(settings, sort_keys=True))
+        self.settings = _as_json(settings)
 
     def configure_task(self, task: Any) -> None:
         task.value_savers.append(lambda: {SETTINGS_KEY: self.settings})
@@ -54,6 +65,23 @@ class SettingsChanged:
             for change in describe_changes(previous, self.settings):
                 add_reason(task, change)
         return False
+
+
+def _as_json(value: Any) -> Any:
+    """`value` as doit's JSON database gives it back: tuples become lists, keys strings. (A
+    JSON round trip does the same, but costs ~15 us per task on the no-op path.)"""
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or kind is float or value is None:
+        return value
+    if kind is dict:
+        # JSON writes a key that is not a string as its JSON text: 1 -> "1", True -> "true".
+        return {
+            key if type(key) is str else json.dumps(key): _as_json(item)
+            for key, item in value.items()
+        }
+    if kind is list or kind is tuple:
+        return [_as_json(item) for item in value]
+    return json.loads(json.dumps(value))
 
 
 def describe_changes(before: dict[str, Any], after: dict[str, Any]) -> list[str]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from apigen.run_reasons import add_reason
+from apigen.run_reasons import CHECK_SIGNATURE, add_reason
 from apigen.xxhash_checker import file_digest
 
 VALUE_KEY = "apigen:targets"
@@ -21,8 +21,14 @@ VALUE_KEY = "apigen:targets"
 class TargetsUnchanged:
     """doit uptodate: the task's targets are byte-for-byte what its last successful run left."""
 
+    __signature__ = CHECK_SIGNATURE
+
     def configure_task(self, task: Any) -> None:
-        task.value_savers.append(lambda: {VALUE_KEY: _states(task.targets)})
+        task.value_savers.append(lambda: self.values(task))
+
+    def values(self, task: Any) -> dict[str, Any]:
+        """What to record after the task succeeded."""
+        return {VALUE_KEY: _states(task.targets)}
 
     def __call__(self, task: Any, values: dict[str, Any]) -> bool | None:
         recorded = values.get(VALUE_KEY)

@@ -1,0 +1,111 @@
+"""Whether a task is up to date: the one doit `uptodate` object of every apigen task.
+
+`UpToDate` checks all of a task's inputs at once: the settings it records (library versions,
+API versions...), its input files (sources, templates, the specs another task wrote) and its
+outputs (edited by hand?). It notes why the task must run on the task for apigen.reporter: `new
+task`, `fastapi 0.115.0 -> 0.116.1`, the input files whose bytes changed (`task.dep_changed`, as
+doit's own file_dep check would), `output edited: ...`.
+
+Input files are checked here rather than by doit's `file_dep`: doit stats every dependency of
+every task on every run and keeps one database entry per dependency, which at a few hundred
+modules (some 40 inputs per export task, most of them shared) cost more than everything else a
+no-op run does. Here each file is stat-ed once per run, and a task whose inputs did not change
+costs one digest comparison (apigen.xxhash_checker.InputFiles). The rule is doit's: stat first,
+the content's xxh3 digest when the stat differs. The order doit's file_dep gave for free (a
+task reading another's output runs after it) is an explicit `task_dep`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apigen.run_reasons import (
+    CHECK_SIGNATURE,
+    SETTINGS_KEY,
+    SettingsChanged,
+    add_reason,
+    reasons_of,
+)
+from apigen.target_guard import TargetsUnchanged
+from apigen.xxhash_checker import InputFiles
+
+INPUTS_KEY = "apigen:inputs"
+
+
+class UpToDate:
+    """doit uptodate: the task's settings, input files and outputs are as its last successful
+    run left them.
+
+    `settings`: JSON-like values whose change reruns the task (kept as they are, so a rerun can
+    say what changed). `inputs`: files no task writes (sources, templates), as lists of paths
+    that tasks may share, stat-ed once per run; `generated_inputs`: files another task writes
+    (its `task_dep`), stat-ed when this task is checked. `files` is shared by all tasks of a
+    run. Outputs are the task's `targets`.
+    """
+
+    __signature__ = CHECK_SIGNATURE
+
+    def __init__(
+        self,
+        settings: dict[str, Any],
+        inputs: list[list[str]] | None = None,
+        generated_inputs: list[str] | None = None,
+        files: InputFiles | None = None,
+    ) -> None:
+        self.settings = SettingsChanged(settings)
+        self.inputs = inputs or []
+        self.generated_inputs = generated_inputs or []
+        self.files = files or InputFiles()
+        self.targets = TargetsUnchanged()
+        self._inputs_state: list[str] | None = None
+        self._reasons: list[str] = []
+
+    def configure_task(self, task: Any) -> None:
+        task.value_savers.append(lambda: self._values(task))
+
+    def _values(self, task: Any) -> dict[str, Any]:
+        values: dict[str, Any] = {SETTINGS_KEY: self.settings.settings}
+        if self.inputs or self.generated_inputs:
+            # As checked before the task ran: a file edited while it ran reruns it next time.
+            values[INPUTS_KEY] = self._inputs_state or self._current_inputs(None)
+        if task.targets:
+            values.update(self.targets.values(task))
+        return values
+
+    def _current_inputs(self, recorded: list[str] | None) -> list[str]:
+        state = self.files.state(self.inputs, self.generated_inputs)
+        key = self.files.key(state)
+        if recorded is not None and recorded[0] == key:
+            return recorded
+        return [key, self.files.listing(state, recorded[1] if recorded else None)]
+
+    def __call__(self, task: Any, values: dict[str, Any]) -> bool:
+        if not values:
+            add_reason(task, "new task")
+            self._inputs_state = self._current_inputs(None)
+            self._reasons = ["new task"]
+            return False
+        unchanged = self.settings(task, values)
+        if self.inputs or self.generated_inputs:
+            unchanged = self._check_inputs(task, values.get(INPUTS_KEY)) and unchanged
+        if task.targets:
+            unchanged = self.targets(task, values) is not False and unchanged
+        self._reasons = reasons_of(task)
+        return unchanged
+
+    def _check_inputs(self, task: Any, recorded: Any) -> bool:
+        if not (isinstance(recorded, list) and len(recorded) == 2):
+            add_reason(task, "inputs not recorded before (older apigen)")
+            self._inputs_state = self._current_inputs(None)
+            return False
+        current = self._inputs_state = self._current_inputs(recorded)
+        if current is recorded:
+            return True  # every input has the stat it had: the common case, one comparison
+        changed, removed = self.files.changes(recorded[1], current[1])
+        # What the reporter (and doit's own file_dep check) calls the changed dependencies.
+        task.dep_changed = changed
+        return not changed and not removed
+
+    def __repr__(self) -> str:  # `doit info TASK` lists the uptodate objects that said no
+        why = "; ".join(self._reasons) or "inputs added or removed"
+        return f"<apigen check: {why}>"
