@@ -4,14 +4,18 @@ goes through."""
 from __future__ import annotations
 
 import ast
+import builtins
 import keyword
+from pathlib import Path
 
 import pytest
 from pydantic import BaseModel
 
+from apigen.client import render_client
 from apigen.client.literals import comment_text, docstring_literal, python_literal
 from apigen.client.names import (
     BASE_MODEL_ATTRIBUTES,
+    BUILTIN_CLASS_NAMES,
     NameAllocator,
     client_class_name,
     pascal_case,
@@ -19,6 +23,7 @@ from apigen.client.names import (
     upper_snake_case,
 )
 from apigen.client.safe_text import ClassName, PythonIdentifier
+from tests.client.generated import import_client, write_client
 
 NASTY = [
     "",
@@ -42,8 +47,40 @@ NASTY = [
 
 
 def test_base_model_attribute_list_is_complete() -> None:
-    public = {name for name in dir(BaseModel) if not name.startswith("_")}
+    # pydantic warns about a field named like any attribute the class has, its metaclass's
+    # (`mro`, `register`) included.
+    names = {*dir(BaseModel), *dir(type(BaseModel))}
+    public = {name for name in names if not name.startswith("_") and hasattr(BaseModel, name)}
     assert public <= BASE_MODEL_ATTRIBUTES
+
+
+def test_builtin_class_name_list_is_complete() -> None:
+    capitalised = {name for name in dir(builtins) if name[:1].isupper()}
+    assert capitalised - {"True", "False", "None"} <= BUILTIN_CLASS_NAMES
+
+
+def test_names_of_builtins_and_base_model_attributes_are_not_taken(tmp_path: Path) -> None:
+    """Found by the fuzzer: a schema named like a builtin shadowed it in the whole module (the
+    WebSocket client's `except TimeoutError`, `type[BaseException]`), and a property named `mro`
+    or `register` (BaseModel's metaclass attributes) made pydantic warn at import."""
+    spec = {
+        "openapi": "3.1.0",
+        "info": {"title": "T", "version": "1"},
+        "paths": {},
+        "components": {
+            "schemas": {
+                name: {"type": "object", "properties": {"mro": {}, "register": {}}}
+                for name in ("BaseException", "TimeoutError", "Ellipsis", "OSError")
+            }
+        },
+    }
+    source = render_client(spec, module="t", version=1)
+    for name in ("BaseException", "TimeoutError", "Ellipsis", "OSError"):
+        assert f"class {name}(" not in source
+        assert f"class {name}2(BaseModel):" in source
+    module = import_client(write_client(spec, tmp_path, module="t"))  # warnings are errors
+    assert list(module.TimeoutError2.model_fields) == ["mro_", "register_"]
+    assert module.TimeoutError2.model_validate({"mro": 1, "register": 2}).register_ == 2
 
 
 @pytest.mark.parametrize(

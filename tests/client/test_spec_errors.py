@@ -101,6 +101,15 @@ BROKEN = {
         _set(["components", "schemas", "Thing", "required"], "x"),
         "#/components/schemas/Thing/required",
     ),
+    # A JSON "\ud800" escape: not text; the client would not import (found by the fuzzer).
+    "lone surrogate in a description": (
+        _set(["components", "schemas", "Thing", "description"], "caf\udce9"),
+        "#/components/schemas/Thing/description",
+    ),
+    "lone surrogate in a property name": (
+        _set(["components", "schemas", "Thing", "properties"], {"x\ud800": {}}),
+        "#/components/schemas/Thing/properties",
+    ),
 }
 
 

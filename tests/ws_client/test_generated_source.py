@@ -12,7 +12,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from pydantic import BaseModel
+from pydantic import BaseModel, create_model
 
 from apigen.client.formatter import format_module
 from apigen.producers.asyncapi_spec import asyncapi_document as export
@@ -138,6 +138,30 @@ def test_route_names_that_clash_with_python_or_the_client_are_renamed(tmp_path: 
     for method in ("class_", "connect_", "url_", "a_b", "a_b_2"):
         assert callable(getattr(client, method)), method
     assert run_mypy_strict([path], tmp_path).returncode == 0
+
+
+def test_schemas_named_like_builtins_do_not_shadow_them(tmp_path: Path) -> None:
+    """Found by the fuzzer: a model named `TimeoutError` became `class TimeoutError(BaseModel)`,
+    so the client's `except TimeoutError` (a reply that never comes) caught nothing."""
+    request = create_model("TimeoutError", symbol=(str, ...))
+    data = create_model("OSError", value=(int, ...))
+    router = type("Router", (), {"route": "ticks", "request_model": request, "data_model": data})
+    spec = export([router], module="x", title="X", version=1)
+    path = tmp_path / "x_ws.py"
+    path.write_text(render_ws_client(spec, module="x", version=1), encoding="utf-8")
+    module = import_client(path)
+    assert "TimeoutError" not in vars(module) and "OSError" not in vars(module)
+    assert module.TimeoutError2.model_fields["symbol"].annotation is str
+    assert module.OSError2.model_fields["value"].annotation is int
+
+
+def test_a_document_with_a_lone_surrogate_is_refused() -> None:
+    spec = asyncapi_document("datafeed")
+    spec["channels"]["bars"]["description"] = "bars \ud800"
+    with pytest.raises(SpecError) as raised:
+        render_ws_client(spec, module="datafeed", version=1)
+    assert raised.value.pointer == "#/channels/bars/description"
+    assert "lone surrogate U+D800" in str(raised.value)
 
 
 def test_a_document_without_routes_gives_a_client_without_methods(tmp_path: Path) -> None:

@@ -19,9 +19,10 @@ _BUILTIN_TYPE_NAMES = frozenset(
     {"bool", "bytes", "dict", "float", "int", "list", "object", "set", "str", "tuple", "type"}
 )
 
-# Public attributes of pydantic's BaseModel (pydantic 2.x): a field with one of these names would
-# shadow the method and pydantic warns. tests/client/test_names.py checks this list is complete
-# for the installed pydantic, so a new pydantic release that adds one is noticed.
+# Public attributes of pydantic's BaseModel (pydantic 2.x), its metaclass's included (`mro`
+# from `type`, `register` from `ABCMeta`): a field with one of these names would shadow the
+# attribute and pydantic warns. tests/client/test_names_and_literals.py checks this list is
+# complete for the installed pydantic, so a new pydantic release that adds one is noticed.
 BASE_MODEL_ATTRIBUTES = frozenset(
     {
         "construct",
@@ -45,13 +46,96 @@ BASE_MODEL_ATTRIBUTES = frozenset(
         "model_validate",
         "model_validate_json",
         "model_validate_strings",
+        "mro",
         "parse_file",
         "parse_obj",
         "parse_raw",
+        "register",
         "schema",
         "schema_json",
         "update_forward_refs",
         "validate",
+    }
+)
+
+# Capitalised builtins (Python 3.11, plus later additions): a schema class named like one would
+# shadow it in the whole module (`except TimeoutError`, `type[BaseException]` in the runtime).
+# A fixed list, so that the output does not depend on the interpreter that renders it;
+# tests/client/test_names_and_literals.py checks it covers the installed Python's.
+BUILTIN_CLASS_NAMES = frozenset(
+    {
+        "ArithmeticError",
+        "AssertionError",
+        "AttributeError",
+        "BaseException",
+        "BaseExceptionGroup",
+        "BlockingIOError",
+        "BrokenPipeError",
+        "BufferError",
+        "BytesWarning",
+        "ChildProcessError",
+        "ConnectionAbortedError",
+        "ConnectionError",
+        "ConnectionRefusedError",
+        "ConnectionResetError",
+        "DeprecationWarning",
+        "EOFError",
+        "Ellipsis",
+        "EncodingWarning",
+        "EnvironmentError",
+        "Exception",
+        "ExceptionGroup",
+        "FileExistsError",
+        "FileNotFoundError",
+        "FloatingPointError",
+        "FutureWarning",
+        "GeneratorExit",
+        "IOError",
+        "ImportError",
+        "ImportWarning",
+        "IndentationError",
+        "IndexError",
+        "InterruptedError",
+        "IsADirectoryError",
+        "KeyError",
+        "KeyboardInterrupt",
+        "LookupError",
+        "MemoryError",
+        "ModuleNotFoundError",
+        "NameError",
+        "NotADirectoryError",
+        "NotImplemented",
+        "NotImplementedError",
+        "OSError",
+        "OverflowError",
+        "PendingDeprecationWarning",
+        "PermissionError",
+        "ProcessLookupError",
+        "PythonFinalizationError",
+        "RecursionError",
+        "ReferenceError",
+        "ResourceWarning",
+        "RuntimeError",
+        "RuntimeWarning",
+        "StopAsyncIteration",
+        "StopIteration",
+        "SyntaxError",
+        "SyntaxWarning",
+        "SystemError",
+        "SystemExit",
+        "TabError",
+        "TimeoutError",
+        "TypeError",
+        "UnboundLocalError",
+        "UnicodeDecodeError",
+        "UnicodeEncodeError",
+        "UnicodeError",
+        "UnicodeTranslateError",
+        "UnicodeWarning",
+        "UserWarning",
+        "ValueError",
+        "Warning",
+        "ZeroDivisionError",
     }
 )
 

@@ -26,6 +26,7 @@ from apigen.client.literals import (
 )
 from apigen.client.model_order import dependency_order
 from apigen.client.names import (
+    BUILTIN_CLASS_NAMES,
     FIELD_RESERVED,
     NameAllocator,
     client_class_name,
@@ -44,11 +45,11 @@ from apigen.client.schema_types import (
     enum_member_source,
     optional,
 )
-from apigen.client.spec_reader import SpecNode
+from apigen.client.spec_reader import SpecNode, check_unicode
 
-# Capitalised names the generated module imports or defines itself; a schema class with one of
-# these names gets a numeric suffix instead of shadowing it.
-MODULE_CLASS_NAMES = frozenset(
+# Capitalised names the generated module imports or defines itself, and the builtins; a schema
+# class with one of these names gets a numeric suffix instead of shadowing it.
+MODULE_CLASS_NAMES = BUILTIN_CLASS_NAMES | frozenset(
     {
         "Any",
         "ApiError",
@@ -74,6 +75,7 @@ MODULE_CLASS_NAMES = frozenset(
 
 def build_client_module(spec: Mapping[str, Any], *, module: str, version: int) -> ClientModule:
     """Read the whole document into domain objects; raises `SpecError` for a broken document."""
+    check_unicode(spec)
     return _DocumentBuilder(SpecNode(spec), module=module, version=version).build()
 
 

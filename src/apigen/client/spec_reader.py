@@ -31,6 +31,41 @@ def _kind(value: Any) -> str:
     return f"{type(value).__name__} {value!r:.40}"
 
 
+def check_unicode(value: Any, pointer: str = "#") -> None:
+    """Raise `SpecError` at the first member name or string holding a lone surrogate.
+
+    JSON's `\\ud800` escapes let a document carry such strings, but they are not text: CPython
+    cannot put one in a class docstring (UTF-8), pydantic not in a `Literal` or an alias, and a
+    UTF-8 file cannot hold one. The generated client would fail when imported, so the document
+    is refused here, at the pointer of the string (of the object, for a member name).
+    """
+    if isinstance(value, str):
+        problem = _surrogate_problem(value)
+        if problem is not None:
+            raise SpecError(pointer, problem)
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            if isinstance(key, str):
+                problem = _surrogate_problem(key)
+                if problem is not None:
+                    raise SpecError(pointer, f"member name {problem}")
+                check_unicode(item, f"{pointer}/{_escape(key)}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            check_unicode(item, f"{pointer}/{index}")
+
+
+def _surrogate_problem(text: str) -> str | None:
+    if text.isascii():
+        return None
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        code = ord(text[error.start])
+        return f"{text!r:.60} is not valid Unicode (lone surrogate U+{code:04X})"
+    return None
+
+
 class SpecNode:
     """A JSON value inside the document, with the pointer that locates it."""
 

@@ -25,7 +25,7 @@ from apigen.client.schema_types import (
     classify,
 )
 from apigen.client.spec_model import MODULE_CLASS_NAMES, _DocumentBuilder
-from apigen.client.spec_reader import SpecError, SpecNode
+from apigen.client.spec_reader import SpecError, SpecNode, check_unicode
 from apigen.ws_client.domain import WsClientModule, WsImports, WsRoute
 
 # Names the generated module defines or imports itself; a schema class never takes them.
@@ -66,6 +66,7 @@ def ws_client_class_name(module: str, version: int) -> ClassName:
 
 def build_ws_client_module(spec: Mapping[str, Any], *, module: str, version: int) -> WsClientModule:
     """Read the whole document into domain objects; raises `SpecError` for a broken document."""
+    check_unicode(spec)
     return _WsDocumentBuilder(SpecNode(spec), module=module, version=version).build_ws()
 
 
