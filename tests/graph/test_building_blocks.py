@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -171,3 +172,25 @@ match v:
 """
     module = write(Path("src/pkg/__init__.py"), source)
     assert ImportGraph(Path("src")).imports_of(module) == [f"a{n}" for n in range(1, 10)]
+
+
+def test_merged_specs_fast_writer_matches_canonical_json(built_template: Path) -> None:
+    """app_specs writes with its own indenting encoder: the bytes must be canonical_json's."""
+    from apigen.producers.merged_specs import dump_json
+    from apigen.spec_json import canonical_json
+
+    documents: list[object] = [
+        json.loads(path.read_bytes())
+        for path in sorted((built_template / "specs_generated").glob("*.json"))
+    ]
+    documents += [
+        {},
+        [],
+        {"a": [], "b": {}, "c": [[], [{}], [1, [2, {"z": None}]]]},
+        [0, 1, -7, 10**30, True, False, None, 1.5, -0.0, 1e16, 1e-7, float("nan")],
+        [float("inf"), -float("inf"), 'x\u2028\n"\\é\x01\x7f', "/\\/ #/paths/"],
+        {1: "int key", None: "null key", 2.5: "float key", False: "bool key"},
+        {"tuple": (1, (2, {"u": ()}))},
+    ]
+    for document in documents:
+        assert dump_json(document) == canonical_json(document)
