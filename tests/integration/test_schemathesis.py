@@ -8,14 +8,16 @@ content types, bodies that match the documented schemas, invalid data rejected, 
 
 One exception is configured, `positive_data_acceptance` (schema-valid data must not be
 rejected): the operations in SEMANTIC_422 also check rules a JSON Schema cannot state
-(documented in their descriptions), so a schema-valid request may rightly get a 422 there.
+(docs/error-responses.md), so a schema-valid request may rightly get a 422 there.
 
 Sequences of calls are tested too (test_api_workflows), chained by the links schemathesis
 infers between operations, each sequence on a fresh backend.
 
 Deterministic and bounded: derandomized generation, MAX_EXAMPLES fuzzed cases per operation,
 WORKFLOWS sequences of at most WORKFLOW_STEPS calls per module version, and no example
-database (hypothesis saves no failing examples under `.hypothesis/`).
+database (hypothesis saves no failing examples under `.hypothesis/`). One caveat: hypothesis
+mixes literals of the project's imported modules into what it draws, so running this file
+alone and within the whole suite may draw different (each time the same) cases.
 """
 
 from __future__ import annotations
