@@ -49,14 +49,25 @@ EDITS: dict[str, Edit] = {
 }
 
 
+def edit_sequences(max_size: int = 3) -> st.SearchStrategy[list[str]]:
+    """Sequences of edits (names in EDITS); benchmarks/fuzz_incremental.py draws longer ones."""
+    return st.lists(st.sampled_from(sorted(EDITS)), min_size=1, max_size=max_size)
+
+
 @settings(
     max_examples=4,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(steps=st.lists(st.sampled_from(sorted(EDITS)), min_size=1, max_size=3))
+@given(steps=edit_sequences())
 def test_incremental_builds_equal_clean_builds(built_template: Path, steps: list[str]) -> None:
+    check_incremental_equals_clean(built_template, steps)
+
+
+def check_incremental_equals_clean(built_template: Path, steps: list[str]) -> None:
+    """Apply `steps` to a copy of the built project, `doit generate` after each, and compare
+    the outputs with a from-scratch build of the same sources."""
     with tempfile.TemporaryDirectory() as tmp:
         project = Path(tmp) / "incremental"
         shutil.copytree(built_template, project, symlinks=True)
