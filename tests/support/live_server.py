@@ -19,7 +19,9 @@ def live_server(app: Any) -> Iterator[str]:
     The listening socket is bound before uvicorn starts (port 0: the kernel picks a free port),
     so there is no window in which another process could take the port.
     """
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY only on sockets whose `proto` says TCP;
+    # without it Nagle's algorithm meets delayed ACKs and each keep-alive request waits ~40 ms.
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
