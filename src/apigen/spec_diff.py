@@ -2,8 +2,11 @@
 
 "Breaking" is judged for someone using the generated client: anything that can make their
 code stop working or stop type-checking. Operations, schemas, fields, field types, required
-fields, enum values and parameters are compared; OpenAPI and AsyncAPI documents alike (for
-AsyncAPI, operations are its `operations` and schemas its payload schemas).
+fields, enum values, parameters and validation constraints (bounds, lengths, patterns) are
+compared; OpenAPI and AsyncAPI documents alike (for AsyncAPI, operations are its `operations`
+and schemas its payload schemas). The generated clients do not enforce constraints, so a
+tighter constraint is breaking (the server now refuses values it accepted) and a looser one is
+not.
 """
 
 from __future__ import annotations
@@ -85,6 +88,11 @@ def _parameters(name: str, old: dict[str, Any], new: dict[str, Any]) -> list[Cha
             changes.append(
                 Change("~", f"parameter {key.split(':', 1)[1]} of {name} now required", True)
             )
+        changes += _constraints(
+            f"parameter {key.split(':', 1)[1]} of {name}",
+            before[key].get("schema"),
+            after[key].get("schema"),
+        )
     return changes
 
 
@@ -124,7 +132,61 @@ def _schema(name: str, old: dict[str, Any], new: dict[str, Any]) -> list[Change]
         if (field in required_before) != (field in required_after):
             now = "required" if field in required_after else "optional"
             changes.append(Change("~", f"field {name}.{field} now {now}", True))
+        changes += _constraints(f"field {name}.{field}", before[field], after[field])
     return changes
+
+
+# Validation keywords, by the direction that tightens them.
+_LOWER_BOUNDS = ("minimum", "exclusiveMinimum", "minLength", "minItems")
+_UPPER_BOUNDS = ("maximum", "exclusiveMaximum", "maxLength", "maxItems")
+_OTHER_CONSTRAINTS = ("pattern", "format", "multipleOf")
+
+
+def _constraints(what: str, old: Any, new: Any) -> list[Change]:
+    """Constraint changes of one field or parameter; tighter ones are breaking."""
+    before, after = _constraint_values(old), _constraint_values(new)
+    changes = []
+    for keyword in (*_LOWER_BOUNDS, *_UPPER_BOUNDS, *_OTHER_CONSTRAINTS):
+        old_value, new_value = before.get(keyword), after.get(keyword)
+        if old_value == new_value:
+            continue
+        if new_value is None:
+            tighter = False
+        elif old_value is None:
+            tighter = True
+        elif keyword in _LOWER_BOUNDS:
+            tighter = _greater(new_value, old_value)
+        elif keyword in _UPPER_BOUNDS:
+            tighter = _greater(old_value, new_value)
+        else:
+            tighter = True  # another pattern or format: values valid before may not be now
+        rendered = f"{what}: {keyword} {_show(old_value)} -> {_show(new_value)}"
+        changes.append(Change("~", rendered, tighter))
+    return changes
+
+
+def _constraint_values(schema: Any) -> dict[str, Any]:
+    """The constraints of a schema, including those inside a nullable `anyOf` wrapper."""
+    if not isinstance(schema, dict):
+        return {}
+    keywords = (*_LOWER_BOUNDS, *_UPPER_BOUNDS, *_OTHER_CONSTRAINTS)
+    found = {keyword: schema[keyword] for keyword in keywords if keyword in schema}
+    for union in ("anyOf", "oneOf"):
+        for option in schema.get(union) or ():
+            for keyword, value in _constraint_values(option).items():
+                found.setdefault(keyword, value)
+    return found
+
+
+def _greater(left: Any, right: Any) -> bool:
+    try:
+        return bool(left > right)
+    except TypeError:
+        return True  # not comparable: treat as a change that may break
+
+
+def _show(value: Any) -> str:
+    return "none" if value is None else json.dumps(value)
 
 
 def _type(schema: Any) -> str:

@@ -81,6 +81,26 @@ def test_diff_flags_what_breaks_a_client_user() -> None:
     assert diff_specs(new, new) == []
 
 
+def test_tighter_constraints_break_and_looser_ones_do_not() -> None:
+    def document(limit: dict[str, object], qty: dict[str, object]) -> dict[str, object]:
+        return openapi(
+            {"/a": op("get_a", {"in": "query", "name": "limit", "schema": limit})},
+            # A nullable field: the constraints sit inside the anyOf.
+            {"Order": {"properties": {"qty": {"anyOf": [qty, {"type": "null"}]}}}},
+        )
+
+    old = document({"maximum": 100}, {"exclusiveMinimum": 0, "maxLength": 5})
+    new = document({"maximum": 500}, {"exclusiveMinimum": 1, "maximum": 1e7, "pattern": "^x"})
+    rendered = {change.render() for change in diff_specs(old, new)}
+    assert rendered == {
+        "~ field Order.qty: exclusiveMinimum 0 -> 1  [BREAKING]",
+        "~ field Order.qty: maximum none -> 10000000.0  [BREAKING]",
+        "~ field Order.qty: maxLength 5 -> none",
+        '~ field Order.qty: pattern none -> "^x"  [BREAKING]',
+        "~ parameter limit of get_a: maximum 100 -> 500",
+    }
+
+
 def test_the_run_prints_spec_changes_under_the_task(built_project: Path) -> None:
     orders = built_project / ORDERS
     orders.write_text(orders.read_text().replace("    reject_reason: str | None = None\n", ""))
