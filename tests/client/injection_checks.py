@@ -314,6 +314,8 @@ def _check_type(node: ast.AST, classes: frozenset[str], where: str) -> None:
                 literal = _literal(value, where)
                 if type(literal) not in (str, int, bool):
                     raise _fail(where, f"Literal of {literal!r}")
+                if type(literal) is int and abs(literal) >= 2**63:
+                    raise _fail(where, f"Literal[{literal}]: mypy takes 64-bit integers only")
             return
     raise _fail(where, f"not a type expression of the module: {ast.unparse(node)[:120]!r}")
 
@@ -1168,6 +1170,23 @@ def _check_operation(
             raise _fail(where, f"default of {name}: {rendered!r:.80} != {default!r:.80}")
 
 
+def _check_no_shadowing_methods(client: ast.ClassDef, names: list[str]) -> None:
+    """A method must not be named like a name the class's annotations use: mypy resolves
+    annotations in the class namespace first (`def bytes(...)`, then `-> bytes`)."""
+    annotation_names: set[str] = set()
+    for node in client.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            arguments = node.args
+            for argument in [*arguments.args, *arguments.kwonlyargs]:
+                if argument.annotation is not None:
+                    annotation_names |= _names_in(argument.annotation)
+            if node.returns is not None:
+                annotation_names |= _names_in(node.returns)
+    shadowing = annotation_names & set(names)
+    if shadowing:
+        raise _fail(client.name, f"methods shadow names its annotations use: {sorted(shadowing)}")
+
+
 def _check_clients(spec: Mapping[str, Any], info: ModuleInfo, client_names: list[str]) -> None:
     if [c.name for c in info.clients] != client_names:
         raise _fail("module", f"client classes {[c.name for c in info.clients]} != {client_names}")
@@ -1190,6 +1209,7 @@ def _check_clients(spec: Mapping[str, Any], info: ModuleInfo, client_names: list
             names.append(method.node.name)
         if len(set(names)) != len(names):
             raise _fail(client.name, f"duplicate method names {names}")
+        _check_no_shadowing_methods(client, names)
         method_names.append(names)
     if method_names[0] != method_names[1]:
         raise _fail("clients", "sync and async methods differ")
@@ -1370,6 +1390,7 @@ def check_ws_client(
     ]
     if len(set(names)) != len(names):
         raise _fail(client.name, f"duplicate method names {names}")
+    _check_no_shadowing_methods(client, names)
     return info
 
 

@@ -124,11 +124,16 @@ def test_enum_values_are_kept_exactly(hostile: ModuleType) -> None:
     assert [member.value for member in hostile.Numbers] == [1, 2, -1]
 
 
+def _words(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
 def test_texts_stay_text(hostile: ModuleType) -> None:
+    # Docstrings are wrapped to 100 columns: compare with whitespace normalised.
     assert INJECTION in (hostile.Class.__doc__ or "")
     assert (hostile.WeirdEnum.__doc__ or "") == INJECTION
     assert INJECTION in (hostile.HostileV1Client.class_.__doc__ or "")
-    assert INJECTION in (hostile.__doc__ or "")
+    assert _words(INJECTION) in _words(hostile.__doc__)
     assert "\x00" in (hostile.Class.__doc__ or "")  # escaped in source, intact as text
 
 

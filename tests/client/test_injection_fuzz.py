@@ -125,6 +125,10 @@ TAMPERED = {
     "raw line separator": ('"""An order."""', '"""An\u2028order."""'),
     "non-ASCII comment": ("    def get_order(", "    # caf\u00e9\n    def get_order("),
     "dunder name": ("def get_order(", "def __get_order__("),
+    "method shadowing a type": (
+        "def get_order(self, order_id: Any, *, view: str",
+        "def str(self, order_id: Any, *, view: str",
+    ),
 }
 
 

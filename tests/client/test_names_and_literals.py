@@ -6,13 +6,21 @@ from __future__ import annotations
 import ast
 import builtins
 import keyword
+import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import BaseModel
 
 from apigen.client import render_client
-from apigen.client.literals import comment_text, docstring_literal, python_literal
+from apigen.client.literals import (
+    _wrap_line,
+    comment_text,
+    docstring_literal,
+    python_literal,
+)
 from apigen.client.names import (
     BASE_MODEL_ATTRIBUTES,
     BUILTIN_CLASS_NAMES,
@@ -24,6 +32,7 @@ from apigen.client.names import (
 )
 from apigen.client.safe_text import ClassName, PythonIdentifier
 from tests.client.generated import import_client, write_client
+from tests.client.static_checks import run_mypy_strict, run_ruff
 
 NASTY = [
     "",
@@ -173,6 +182,52 @@ def test_docstring_literal_wraps_long_lines() -> None:
     assert max(len(line) for line in source.splitlines()) <= 100
 
 
+@settings(derandomize=True, database=None)
+@given(
+    st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=300).filter(
+        lambda text: "\\" not in text and '"""' not in text
+    ),
+    st.integers(40, 100),
+    st.sampled_from(["", " ", "    "]),
+)
+def test_wrapping_plain_text_is_textwraps(text: str, width: int, indent: str) -> None:
+    """For printable ASCII (what real descriptions are), lines wrap exactly as textwrap wraps
+    them, so the clients of real documents did not change when widths began to count escapes."""
+    expected = textwrap.wrap(
+        text, width, subsequent_indent=indent, break_long_words=False, break_on_hyphens=False
+    )
+    assert _wrap_line(text, width, indent) == expected
+
+
+def test_docstring_lines_fit_in_100_columns_as_ruff_counts_them(tmp_path: Path) -> None:
+    """Found by the fuzzer: wrapping measured the raw text, but escapes (`\\U0010ffff`,
+    doubled backslashes) and wide characters take more columns, so ruff's E501 failed."""
+    wide = "\u65e5\u672c\u8a9e\u30c6\u30ad\u30b9\u30c8 "  # two columns each
+    escaped = "\U000a1a00\x00\\ "  # \\U000a1a00, \\x00 and \\\\ in the source
+    spec = {
+        "openapi": "3.1.0",
+        "info": {"title": wide * 9 + escaped * 6, "version": escaped * 3},
+        "paths": {},
+        "components": {
+            "schemas": {
+                "Thing": {
+                    "type": "object",
+                    "description": (wide + escaped) * 12,
+                    "properties": {"x": {"type": "string", "description": escaped * 30}},
+                }
+            }
+        },
+    }
+    path = write_client(spec, tmp_path, module="t")
+    linted = run_ruff([path], "--select", "E501", "--line-length", "100")
+    assert linted.returncode == 0, linted.stdout
+    assert _words(import_client(path).Thing.__doc__) == _words((wide + escaped) * 12)
+
+
+def _words(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
 @pytest.mark.parametrize("text", NASTY)
 def test_comment_text_is_one_printable_line(text: str) -> None:
     comment = comment_text(text)
@@ -185,3 +240,40 @@ def test_identifiers_are_never_keywords() -> None:
     for word in [*keyword.kwlist, *keyword.softkwlist]:
         assert not keyword.iskeyword(snake_case(word, fallback="f"))
         assert not keyword.iskeyword(pascal_case(word, fallback="F"))
+
+
+def test_method_names_and_literals_mypy_rejects_are_avoided(tmp_path: Path) -> None:
+    """Found by the fuzzer (`--static-every`): a method named `bytes` made the class's later
+    `-> bytes` annotations name the method, and `Literal[2**63]` is beyond what mypy accepts."""
+    raw = {"200": {"description": "raw", "content": {"application/octet-stream": {}}}}
+    spec = {
+        "openapi": "3.1.0",
+        "info": {"title": "T", "version": "1"},
+        "paths": {
+            "/a": {"get": {"operationId": "bytes", "responses": raw}},
+            "/b": {"get": {"operationId": "download", "responses": raw}},
+        },
+        "components": {
+            "schemas": {
+                "Thing": {
+                    "type": "object",
+                    "properties": {
+                        "big": {"const": 2**63},
+                        "mixed": {"enum": [1, -(2**70)]},
+                        "fits": {"enum": [2**63 - 1, -(2**63 - 1)]},
+                    },
+                }
+            }
+        },
+    }
+    path = write_client(spec, tmp_path, module="t")
+    source = path.read_text(encoding="utf-8")
+    assert "    def bytes_(self) -> bytes:" in source
+    assert (
+        "# enum or const integer beyond 64 bits at #/components/schemas/Thing/properties/big"
+        in source
+    )
+    assert "    big: Any = None\n" in source
+    assert "fits: Literal[9223372036854775807, -9223372036854775807] | None = None" in source
+    checked = run_mypy_strict([path], tmp_path)
+    assert checked.returncode == 0, checked.stdout

@@ -130,12 +130,15 @@ def routers(*names: str) -> list[type[Any]]:
 
 
 def test_route_names_that_clash_with_python_or_the_client_are_renamed(tmp_path: Path) -> None:
-    spec = export(routers("class", "connect", "url", "a-b"), module="x", title="X", version=3)
+    # "list": a method named like a type the class's annotations use would shadow it for mypy.
+    spec = export(
+        routers("class", "connect", "url", "a-b", "list"), module="x", title="X", version=3
+    )
     spec["channels"]["a_b"] = spec["channels"]["a-b"]  # not a route name, but a channel id
     path = tmp_path / "x_ws.py"
     path.write_text(render_ws_client(spec, module="x", version=3), encoding="utf-8")
     client = import_client(path).XV3WsClient
-    for method in ("class_", "connect_", "url_", "a_b", "a_b_2"):
+    for method in ("class_", "connect_", "url_", "a_b", "list_", "a_b_2"):
         assert callable(getattr(client, method)), method
     assert run_mypy_strict([path], tmp_path).returncode == 0
 

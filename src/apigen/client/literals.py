@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ast
 import math
-import textwrap
+import re
 import unicodedata
 from typing import Any
 
@@ -74,24 +74,72 @@ def _escape_docstring_char(char: str) -> str:
     return char
 
 
+# textwrap's whitespace (ASCII only: other separators stay inside words, and are escaped).
+_WHITESPACE_RUN = re.compile(r"([\t\n\x0b\x0c\r ]+)")
+_TO_SPACE = {ord(char): " " for char in "\t\n\x0b\x0c\r"}
+_TAB_COLUMNS = 4  # ruff's indent-width, which its line-length check counts a tab as
+
+
+def _source_width(text: str) -> int:
+    """Columns `text` takes once written into a docstring, as ruff's line-length check counts
+    them: escapes as written (`\\`, `\\x00`, `\\U0010ffff`, `\\"\\"\\"`), wide East Asian
+    characters two columns, combining marks none."""
+    if text.isascii() and text.isprintable() and "\\" not in text:
+        return len(text) + 3 * text.count('"""')
+    width = 3 * text.count('"""')
+    for char in text:
+        if char == "\t":
+            width += _TAB_COLUMNS
+        elif char.isascii() and char.isprintable():
+            width += 2 if char == "\\" else 1
+        elif unicodedata.category(char) in _ESCAPED_CATEGORIES:
+            width += len(_escape_docstring_char(char))
+        elif unicodedata.combining(char) or unicodedata.category(char) == "Me":
+            continue
+        else:
+            width += 2 if unicodedata.east_asian_width(char) in "WF" else 1
+    return width
+
+
+def _wrap_line(line: str, width: int, indent: str) -> list[str]:
+    """`textwrap.wrap(line, width, subsequent_indent=indent, break_long_words=False,
+    break_on_hyphens=False)`, measuring with `_source_width` instead of `len`."""
+    chunks = _WHITESPACE_RUN.split(line.expandtabs().translate(_TO_SPACE))
+    chunks = [chunk for chunk in reversed(chunks) if chunk]
+    lines: list[str] = []
+    while chunks:
+        prefix = indent if lines else ""
+        room = width - _source_width(prefix)
+        if lines and not chunks[-1].strip():
+            chunks.pop()  # a new line does not start with whitespace
+        current: list[str] = []
+        used = 0
+        while chunks and used + _source_width(chunks[-1]) <= room:
+            used += _source_width(chunks[-1])
+            current.append(chunks.pop())
+        if chunks and not current and _source_width(chunks[-1]) > room:
+            current.append(chunks.pop())  # a word longer than a line stands alone
+        if current and not current[-1].strip():
+            current.pop()
+        if current:
+            lines.append(prefix + "".join(current))
+    return lines
+
+
 def _wrap(text: str, width: int) -> str:
-    """Wrap only the lines longer than `width`, so short-line layout (lists, code) survives."""
+    """Wrap only the lines longer than `width`, so short-line layout (lists, code) survives.
+
+    Widths are those of the docstring's source (`_source_width`): escapes and wide characters
+    count as they will be written, so no wrapped line is longer than `width` columns.
+    """
     lines: list[str] = []
     # split("\n"), not splitlines(): other line breaks (\r, \u2028, ...) stay and are escaped.
     for line in text.split("\n"):
-        if len(line) <= width:
+        if _source_width(line) <= width:
             lines.append(line.rstrip())
             continue
         indent = line[: len(line) - len(line.lstrip())]
-        lines.extend(
-            textwrap.wrap(
-                line,
-                width,
-                subsequent_indent=indent,
-                break_long_words=False,
-                break_on_hyphens=False,
-            )
-        )
+        lines.extend(_wrap_line(line, width, indent))
     return "\n".join(lines)
 
 

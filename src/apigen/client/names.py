@@ -13,9 +13,11 @@ _CAMEL_LOWER_UPPER = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _CAMEL_ACRONYM_END = re.compile(r"(?<=[A-Z])(?=[A-Z][a-z])")
 _NON_ALNUM = re.compile(r"[^A-Za-z0-9]+")
 
-# Names the generated module binds or uses inside class bodies and method bodies. A field or
-# parameter with one of these names would shadow it (`list: list[str]`), so it gets a trailing "_".
-_BUILTIN_TYPE_NAMES = frozenset(
+# Names the generated module binds or uses inside class bodies and method bodies. A field,
+# parameter or method with one of these names would shadow it (`list: list[str]`; a method
+# `bytes` makes the class's later `-> bytes` annotations name the method, for mypy), so it gets
+# a trailing "_".
+BUILTIN_TYPE_NAMES = frozenset(
     {"bool", "bytes", "dict", "float", "int", "list", "object", "set", "str", "tuple", "type"}
 )
 
@@ -139,10 +141,10 @@ BUILTIN_CLASS_NAMES = frozenset(
     }
 )
 
-FIELD_RESERVED = _BUILTIN_TYPE_NAMES | BASE_MODEL_ATTRIBUTES
-PARAMETER_RESERVED = _BUILTIN_TYPE_NAMES | {"self"}
-# Public methods of the generated client classes.
-METHOD_RESERVED = frozenset({"close", "aclose"})
+FIELD_RESERVED = BUILTIN_TYPE_NAMES | BASE_MODEL_ATTRIBUTES
+PARAMETER_RESERVED = BUILTIN_TYPE_NAMES | {"self"}
+# Public methods of the generated client classes, and the types their annotations use.
+METHOD_RESERVED = BUILTIN_TYPE_NAMES | {"close", "aclose"}
 
 
 def _ascii_words(raw: str) -> list[str]:

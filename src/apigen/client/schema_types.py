@@ -44,6 +44,11 @@ _PRIMITIVES: Mapping[str, TypeExpr] = {
 }
 
 
+# mypy rejects `Literal[n]` for |n| >= 2**63 ("Literal[...] cannot contain arbitrary
+# expressions"): such an enum or const degrades to Any.
+_LITERAL_INT_LIMIT = 2**63 - 1
+
+
 def degraded(why: str) -> TypeExpr:
     """`Any`, with a comment saying why the schema could not be typed."""
     return TypeExpr(TypeKind.ANY, PyCode("Any"), note=comment_text(why))
@@ -262,6 +267,8 @@ class SchemaTyper:
         literal_kinds = (str, int, bool, type(None))
         if not values or not all(isinstance(v, literal_kinds) for v in values):
             return degraded(f"enum or const of non-literal values at {node.pointer}")
+        if any(type(v) is int and abs(v) > _LITERAL_INT_LIMIT for v in values):
+            return degraded(f"enum or const integer beyond 64 bits at {node.pointer}")
         try:
             return literal_of(values)
         except UnsupportedLiteral:

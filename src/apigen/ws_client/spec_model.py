@@ -15,7 +15,13 @@ from typing import Any
 from apigen.client.domain import EnumModel, Model, ModelField
 from apigen.client.literals import docstring_literal, python_literal
 from apigen.client.model_order import dependency_order
-from apigen.client.names import NameAllocator, pascal_case, snake_case, upper_snake_case
+from apigen.client.names import (
+    BUILTIN_TYPE_NAMES,
+    NameAllocator,
+    pascal_case,
+    snake_case,
+    upper_snake_case,
+)
 from apigen.client.safe_text import ClassName, PyCode, PythonIdentifier
 from apigen.client.schema_types import (
     SCHEMA_REF_PREFIX,
@@ -42,8 +48,9 @@ WS_MODULE_CLASS_NAMES = MODULE_CLASS_NAMES | {
     "WsError",
     "WsSubscriptionError",
 }
-# Public attributes of the generated client: a route method never takes them.
-WS_METHOD_RESERVED = frozenset({"aclose", "connect", "url"})
+# Public attributes of the generated client, and the types its annotations use: a route method
+# never takes them.
+WS_METHOD_RESERVED = BUILTIN_TYPE_NAMES | {"aclose", "connect", "url"}
 # The channel message keys the exporter writes (asyncapi_spec.ROUTE_FRAMES, plus "error").
 REQUIRED_MESSAGES = (
     "subscribe",
