@@ -5,14 +5,17 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from apigen.atomic_write import write_if_changed
 from apigen.import_graph import ImportGraph
 from apigen.library_versions import installed_versions
 from apigen.module_discovery import discover_modules
 from apigen.xxhash_checker import XxhashChecker
+from tests.client.spec_strategies import MODULE, VERSION, openapi_documents
 
 
 def write(path: Path, text: str = "") -> Path:
@@ -194,3 +197,25 @@ def test_merged_specs_fast_writer_matches_canonical_json(built_template: Path) -
     ]
     for document in documents:
         assert dump_json(document) == canonical_json(document)
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+@given(document=openapi_documents(max_schemas=4, max_operations=3))
+def test_chunks_kept_as_written_are_black_stable(document: dict[str, Any]) -> None:
+    """The client formatter skips black on chunks it judges black-stable
+    (apigen.client.formatter._fits_as_written): on hostile documents, the whole client must
+    still be what black makes of it."""
+    from apigen.client import SpecError, render_client
+    from apigen.client.formatter import format_module
+
+    try:
+        source = render_client(document, module=MODULE, version=VERSION)
+    except SpecError:
+        return
+    assert format_module(source) == source

@@ -7,6 +7,13 @@ each method), and black formats a top-level class or a method the same way alone
 whole file, so each chunk is formatted alone and its result cached by the chunk's exact text.
 After an edit only the chunks that changed meet black (tests/client check that the assembled
 output is byte-identical to black on the whole file, and stable under black).
+
+Most chunks need no black at all: the templates write black's style, and what black changes in
+them is lines too long (it splits them) and the odd literal or docstring. A chunk whose lines
+all fit, with no backslash, single quote, tab, trailing space, triple blank line or docstring
+quote next to a space or another quote, is kept as written (`_fits_as_written`): that skips
+about half of black's time on a cold render; the tests above still hold (and
+tests/graph/test_building_blocks.py checks it on generated documents).
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +44,26 @@ def format_module(source: str) -> str:
     import black
 
     return black.format_str(source, mode=_black_mode())
+
+
+# What black would change in a chunk whose lines all fit: string quotes and escapes, docstring
+# padding (a docstring starting with a space, ending with a space or a quote), more than one
+# blank line in a row, tabs and trailing whitespace.
+_BLACK_WOULD_EDIT = re.compile(r"""[\\'\t]|[ \t]$|\n\n\n|\"\"\"[ "]|[^ \n]["\ ]\"\"\"$""", re.M)
+
+
+def _fits_as_written(source: str) -> bool:
+    """Whether black leaves `source` (a chunk as the templates wrote it) unchanged: conservative,
+    any doubt goes to black."""
+    if _BLACK_WOULD_EDIT.search(source):
+        return False
+    for line in source.split("\n"):
+        # black counts East Asian wide characters twice: so does this, and any other too.
+        if len(line) > LINE_LENGTH or (
+            not line.isascii() and len(line) + sum(not c.isascii() for c in line) > LINE_LENGTH
+        ):
+            return False
+    return True
 
 
 class ChunkFormatter:
@@ -72,7 +100,7 @@ class ChunkFormatter:
         if formatted is None:
             formatted = self._known.get(key)
         if formatted is None:
-            formatted = self._run_black(kind, source)
+            formatted = source if _fits_as_written(source) else self._run_black(kind, source)
         self._used[key] = formatted
         return formatted
 
