@@ -1,7 +1,8 @@
 """Fuzz the client generators with hostile documents, longer than CI does.
 
     python benchmarks/fuzz_clients.py [--examples 5000] [--seed 1] [--ws] [--rich]
-        [--max-schemas 4] [--max-operations 3] [--static-every 50] [--save failure.json]
+        [--max-schemas 4] [--max-operations 3] [--static-every 50] [--black-every 10]
+        [--save failure.json]
 
 Draws OpenAPI (or, with --ws, AsyncAPI) documents from tests/client/spec_strategies.py, renders
 each with the real renderer (`render_client` / `render_ws_client`, black included), checks the
@@ -9,7 +10,8 @@ source with tests/client/injection_checks.py (the checks of tests/client/test_in
 and imports it with warnings as errors. --rich adds hypothesis' own text strategy (any code
 point) to the hostile pools; --static-every N also runs ruff (the project's rules but the
 confusable-character and line-length ones, see `_static_checks`) and `mypy --strict` on every Nth
-client at the end. The same --seed draws the same documents.
+client at the end; --black-every N checks that black on every Nth whole file changes nothing
+(the renderer formats chunk by chunk). The same --seed draws the same documents.
 
 Prints what was checked and how long each step took; on a failure, hypothesis shrinks the
 document and the script prints the error and the minimal document (JSON, ASCII-escaped), saves
@@ -35,6 +37,7 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT)]  # apigen, and tests.client for th
 from hypothesis import HealthCheck, Phase, given, seed, settings  # noqa: E402
 
 from apigen.client import render_client  # noqa: E402
+from apigen.client.formatter import format_module  # noqa: E402
 from apigen.ws_client import render_ws_client  # noqa: E402
 from tests.client.injection_checks import (  # noqa: E402
     ModuleInfo,
@@ -56,10 +59,11 @@ from tests.client.static_checks import PROJECT_RUFF_RULES, run_mypy_strict, run_
 class Fuzzer:
     """Renders, checks and imports documents; keeps counts, timings and the last failure."""
 
-    def __init__(self, ws: bool, static_every: int, static_dir: Path) -> None:
+    def __init__(self, ws: bool, static_every: int, static_dir: Path, black_every: int) -> None:
         self.render: Callable[..., str] = render_ws_client if ws else render_client
         self.check: Callable[..., ModuleInfo] = check_ws_client if ws else check_http_client
         self.static_every = static_every
+        self.black_every = black_every
         self.static_dir = static_dir
         self.counts: Counter[str] = Counter()
         self.seconds: Counter[str] = Counter()
@@ -71,22 +75,26 @@ class Fuzzer:
         started = time.perf_counter()
         self.seconds["draw"] += started - self._last
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("error")
-                source = self.render(spec, module=MODULE, version=VERSION)
-                rendered = time.perf_counter()
-                info = self.check(spec, source)
-                checked = time.perf_counter()
-                exec_client(info)
+            self._run(spec, started)
         except BaseException:
             self.failing = spec
             self.counts["failures"] += 1
             raise
         finally:
             self._last = time.perf_counter()
+
+    def _run(self, spec: dict[str, Any], started: float) -> None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            source = self.render(spec, module=MODULE, version=VERSION)
+            rendered = time.perf_counter()
+            info = self.check(spec, source)
+            checked = time.perf_counter()
+            exec_client(info)
+        imported = time.perf_counter()
         self.seconds["render"] += rendered - started
         self.seconds["check"] += checked - rendered
-        self.seconds["import"] += self._last - checked
+        self.seconds["import"] += imported - checked
         self.counts["documents"] += 1
         self.counts["lines"] += source.count("\n")
         self.counts["enums"] += len(info.enums)
@@ -95,6 +103,11 @@ class Fuzzer:
         self.counts["methods"] += sum(
             sum(1 for node in client.body if hasattr(node, "args")) for client in info.clients
         )
+        if self.black_every and self.counts["documents"] % self.black_every == 0:
+            # The chunked formatting equals black on the whole file (and so is stable).
+            self.counts["black-checked"] += 1
+            if format_module(source) != source:
+                raise AssertionError("black on the whole file changes the rendered client")
         if self.static_every and self.counts["documents"] % self.static_every == 0:
             path = self.static_dir / f"fuzzed_{self.counts['documents']}.py"
             path.write_text(source, encoding="utf-8")
@@ -112,6 +125,8 @@ def _report(fuzzer: Fuzzer, elapsed: float) -> None:
     )
     split = ", ".join(f"{step} {seconds[step]:.1f} s" for step in ("draw", "render", "check"))
     print(f"time: {split}, import {seconds['import']:.1f} s")
+    if counts["black-checked"]:
+        print(f"black on the whole file changed none of {counts['black-checked']} clients")
 
 
 def _static_checks(paths: list[Path], workdir: Path) -> bool:
@@ -143,6 +158,9 @@ def main() -> int:
     parser.add_argument("--max-schemas", type=int, default=4)
     parser.add_argument("--max-operations", type=int, default=3, help="routes with --ws")
     parser.add_argument("--static-every", type=int, default=0, metavar="N")
+    parser.add_argument(
+        "--black-every", type=int, default=0, metavar="N", help="black on every Nth whole file"
+    )
     parser.add_argument("--save", type=Path, help="write the minimal failing document here")
     args = parser.parse_args()
 
@@ -156,7 +174,7 @@ def main() -> int:
             max_schemas=args.max_schemas, max_operations=args.max_operations, alphabet=alphabet
         )
     with tempfile.TemporaryDirectory(prefix="fuzz_clients_") as tmp:
-        fuzzer = Fuzzer(args.ws, args.static_every, Path(tmp))
+        fuzzer = Fuzzer(args.ws, args.static_every, Path(tmp), args.black_every)
 
         def fuzz(spec: dict[str, Any]) -> None:
             fuzzer(spec)

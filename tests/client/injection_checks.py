@@ -160,7 +160,9 @@ def _dump(node: ast.AST) -> str:
 
 
 def _is_identifier(name: str) -> bool:
-    return name.isascii() and name.isidentifier() and not keyword.iskeyword(name)
+    """ASCII, a valid identifier, not a keyword, and not `l`, `O` or `I` (ruff's E741-E743)."""
+    valid = name.isascii() and name.isidentifier() and not keyword.iskeyword(name)
+    return valid and name not in ("l", "O", "I")
 
 
 def _identical(a: Any, b: Any) -> bool:

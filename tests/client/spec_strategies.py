@@ -477,7 +477,8 @@ def _pick(draw: st.DrawFn, items: list[Any]) -> Any:
 
 
 def _chance(draw: st.DrawFn, one_in: int) -> bool:
-    return draw(st.integers(0, one_in - 1)) == 0
+    """True once in `one_in` draws (False when shrunk)."""
+    return draw(st.integers(0, one_in - 1)) == one_in - 1
 
 
 def _flags(draw: st.DrawFn, count: int) -> list[bool]:
@@ -711,7 +712,7 @@ def _operation(
 ) -> dict[str, Any]:
     anonymous, summary, description, deprecated, tagged, body = _flags(draw, 6)
     operation: dict[str, Any] = {}
-    if not anonymous:
+    if not (anonymous and _chance(draw, 2)):
         operation["operationId"] = draw(a.name)
     if summary:
         operation["summary"] = draw(a.text)

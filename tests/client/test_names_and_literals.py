@@ -32,7 +32,7 @@ from apigen.client.names import (
 )
 from apigen.client.safe_text import ClassName, PythonIdentifier
 from tests.client.generated import import_client, write_client
-from tests.client.static_checks import run_mypy_strict, run_ruff
+from tests.client.static_checks import PROJECT_RUFF_RULES, run_mypy_strict, run_ruff
 
 NASTY = [
     "",
@@ -125,6 +125,39 @@ def test_snake_case(raw: str, expected: str) -> None:
 )
 def test_pascal_case(raw: str, expected: str) -> None:
     assert pascal_case(raw, fallback="Schema") == expected
+
+
+def test_ambiguous_names_get_a_trailing_underscore(tmp_path: Path) -> None:
+    """Found by the fuzzer (`--static-every`): a field `l` (the low of an OHLC bar), an enum
+    member `I` or a class `O` failed ruff's E741-E743 in the project's rule set."""
+    assert snake_case("l", fallback="f") == "l_"
+    assert upper_snake_case("i", fallback="VALUE") == "I_"
+    assert pascal_case("o", fallback="Schema") == "O_"
+    spec = {
+        "openapi": "3.1.0",
+        "info": {"title": "T", "version": "1"},
+        "paths": {
+            "/bars": {
+                "get": {
+                    "operationId": "l",
+                    "parameters": [{"name": "I", "in": "query", "schema": {"type": "string"}}],
+                    "responses": {"200": {"description": "ok"}},
+                }
+            }
+        },
+        "components": {
+            "schemas": {
+                "Bar": {"type": "object", "properties": {key: {} for key in "ohlc"}},
+                "o": {"type": "string", "enum": ["i", "o", "l"]},
+            }
+        },
+    }
+    path = write_client(spec, tmp_path, module="t")
+    linted = run_ruff([path], "--select", PROJECT_RUFF_RULES, "--line-length", "100")
+    assert linted.returncode == 0, linted.stdout
+    module = import_client(path)
+    assert list(module.Bar.model_fields) == ["o", "h", "l_", "c"]
+    assert [member.name for member in module.O_] == ["I_", "O_", "L"]
 
 
 def test_upper_snake_case_for_enum_members() -> None:

@@ -155,12 +155,17 @@ def _ascii_words(raw: str) -> list[str]:
     return [word for word in _NON_ALNUM.split(text) if word]
 
 
+# Names pycodestyle (ruff E741-E743, in the project's rule set) rejects as ambiguous: `l`, `O`
+# and `I` look like 1 and 0. A field `l` (the low of an OHLC bar) becomes `l_`.
+_AMBIGUOUS_NAMES = frozenset({"l", "O", "I"})
+
+
 def _finish(name: str, *, fallback: str, separator: str, reserved: Iterable[str]) -> str:
     if not name:
         name = fallback
     elif name[0].isdigit():
         name = fallback + separator + name
-    if keyword.iskeyword(name) or name in reserved:
+    if keyword.iskeyword(name) or name in reserved or name in _AMBIGUOUS_NAMES:
         name += "_"
     return name
 
