@@ -51,6 +51,7 @@ class ImportGraph:
         # Other facts derived from files, keyed by the files' stats (see `derived`).
         self._derived: dict[str, list[Any]] = {}
         self._derived_used: set[str] = set()
+        self._closures_valid = False
         self._scan(src_dir.as_posix(), ())
         self._load_cache()
 
@@ -82,6 +83,12 @@ class ImportGraph:
                     and entry.is_dir(follow_symlinks=False)
                 ):
                     self._scan(f"{folder}/{name}", (*package, name))
+
+    @property
+    def sources_changed(self) -> bool:
+        """Whether a source file was added, removed or touched since the cache was written (or
+        there is no cache): the run is likely to rebuild something."""
+        return not self._closures_valid
 
     @property
     def stats(self) -> dict[str, os.stat_result]:
@@ -260,6 +267,7 @@ class ImportGraph:
         closures = data.get("closures")
         if isinstance(closures, dict) and data.get("fingerprint") == self._fingerprint:
             self._closures = closures
+            self._closures_valid = True
         derived = data.get("derived")
         if isinstance(derived, dict):
             self._derived = derived

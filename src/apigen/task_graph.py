@@ -68,6 +68,13 @@ class ProjectTasks:
         # Saved once, when the process ends (doit has built the graph and run its tasks by
         # then): saving after every closure made graph construction quadratic in modules.
         atexit.register(graph.save)
+        if graph.sources_changed and _builds():
+            # Sources changed (or this is a first build): exports will run. A warm worker
+            # started now imports fastapi and the renderer while this process is still building
+            # the graph and running the static checks, instead of after them.
+            from apigen import warm_worker
+
+            warm_worker.start()
         return graph
 
     @functools.cached_property
@@ -630,6 +637,20 @@ class _ModuleOutputs:
     asyncapi_specs: list[str]
     ws_clients: list[str]
     ws_generated: list[str]
+
+
+# doit commands that never run tasks' actions.
+_NON_BUILDING_COMMANDS = frozenset(
+    {"list", "info", "clean", "forget", "ignore", "dumpdb", "strace", "tabcompletion", "help"}
+    | {"reset-dep", "auto"}
+)
+
+
+def _builds() -> bool:
+    """Whether this doit process runs tasks (`doit`, `doit run`, `doit generate:broker`...), as
+    opposed to `doit list`, `doit info`... (doit does not tell the task creators)."""
+    command = next((arg for arg in sys.argv[1:] if not arg.startswith("-")), None)
+    return command not in _NON_BUILDING_COMMANDS
 
 
 def _answer_line_zero() -> None:

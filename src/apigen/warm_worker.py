@@ -6,9 +6,11 @@ doing ~0.4 s of real work for one edited endpoint. Forking a process that import
 skips that, while every job still starts from a clean interpreter state for the project's own
 code (the worker never imports `trading_api`; each forked job imports it fresh from disk).
 
-- The first stale run that finds no worker forks one (detached, in its own session). That worker
-  imports the renderer's libraries first, so this run's client tasks can use it while the run
-  exports its specs in-process; later runs send every export and render job to it.
+- A run that finds no worker forks one (detached, in its own session): while it builds the graph
+  when sources changed (apigen.task_graph), else at its first export. The worker imports
+  fastapi, then the renderer's libraries, serving waiting jobs between two imports; runs send
+  every export and render job to it. The fork that ran an export then prefetches the clients
+  of the documents it rewrote into the chunk cache (PREFETCHED_RENDERS).
 - A worker serves one project and one environment: its socket name hashes the project folder,
   the Python executable, the versions of the libraries it preloads and apigen's own sources. A
   change to any of them makes runs look for (and start) a new worker; the old one idles out.
@@ -20,8 +22,10 @@ code (the worker never imports `trading_api`; each forked job imports it fresh f
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib
+import json
 import os
 import pickle
 import select
@@ -42,17 +46,17 @@ IDLE_ENV = "APIGEN_WARM_WORKER_IDLE"
 PRELOADED_DISTRIBUTIONS = ("black", "jinja2", "fastapi", "pydantic", "pydantic-core", "starlette")
 # Imported by the worker before it serves, renderer first: this run's client tasks need it first.
 PRELOAD = (
+    "fastapi",
+    "fastapi.routing",
+    "pydantic.v1",
+    "apigen.producers.openapi_spec",
+    "apigen.producers.asyncapi_spec",
     "black",
     "jinja2",
     "apigen.client.renderer",
     "apigen.client.spec_model",
     "apigen.producers.python_client",
     "apigen.producers.python_ws_client",
-    "fastapi",
-    "fastapi.routing",
-    "pydantic.v1",
-    "apigen.producers.openapi_spec",
-    "apigen.producers.asyncapi_spec",
 )
 HEADER = struct.Struct("!I")
 
@@ -215,6 +219,9 @@ def _detach_and_serve(path: str) -> None:
     try:
         for module in PRELOAD:
             importlib.import_module(module)
+            # A run waiting for an export need not wait for the renderer's imports too.
+            while select.select([listener], [], [], 0)[0]:
+                _dispatch(listener, listener.accept()[0])
         from apigen.producers import python_client, python_ws_client
         from apigen.project_layout import ProjectLayout
 
@@ -244,6 +251,26 @@ def _serve(listener: socket.socket, path: str) -> None:
     os._exit(0)
 
 
+# Exports whose documents a renderer reads next, and that renderer's job. The fork that ran an
+# export answers the run, then renders the clients of the documents it rewrote into the chunk
+# cache (.apigen-cache/client/, only speed: apigen.client.formatter), while the run goes on with
+# its next task (the next export, on the other core); the render job that comes later waits for
+# that fork and then finds every chunk formatted. On a cold build this overlaps most of the
+# client rendering with the exports.
+PREFETCHED_RENDERS = {
+    "apigen.producers.openapi_spec:write_specs": (
+        "apigen.producers.python_client:render_clients_in_process",
+        "apigen.client:render_client",
+    ),
+    "apigen.producers.asyncapi_spec:write_asyncapi_specs": (
+        "apigen.producers.python_ws_client:render_ws_clients_in_process",
+        "apigen.ws_client:render_ws_client",
+    ),
+}
+# (render job, module) -> pid of the fork prefetching its chunks
+_prefetching: dict[tuple[str, str], int] = {}
+
+
 def _dispatch(listener: socket.socket, connection: socket.socket) -> None:
     """Run one job: in a fork of the worker, or in the worker itself when it asked not to fork."""
     try:
@@ -251,7 +278,12 @@ def _dispatch(listener: socket.socket, connection: socket.socket) -> None:
     except (OSError, EOFError, pickle.UnpicklingError):
         connection.close()
         return
+    function, args = request[4], request[5]
     if not request[0]:
+        prefetcher = _prefetching.pop((function, str(args[0]) if args else ""), None)
+        if prefetcher is not None:
+            with contextlib.suppress(ChildProcessError):  # already reaped: it is done
+                os.waitpid(prefetcher, 0)
         saved_cwd, saved_path, saved_environ = os.getcwd(), list(sys.path), dict(os.environ)
         try:
             _handle(connection, request)
@@ -261,11 +293,52 @@ def _dispatch(listener: socket.socket, connection: socket.socket) -> None:
             os.environ.clear()
             os.environ.update(saved_environ)
         return
-    if os.fork() == 0:
+    child = os.fork()
+    if child == 0:
         listener.close()
+        prefetch = PREFETCHED_RENDERS.get(function)
+        with contextlib.suppress(OSError):
+            os.chdir(request[1])  # the caller's folder: the outputs are relative to it
+        before = _stats(args[3]) if prefetch and len(args) == 4 else []
         _handle(connection, request)
+        if prefetch and len(args) == 4:
+            _prefetch_renders(prefetch[1], args, before)
         os._exit(0)
     connection.close()
+    if function in PREFETCHED_RENDERS and len(args) == 4:
+        _prefetching[(PREFETCHED_RENDERS[function][0], str(args[1]))] = child
+
+
+def _stats(paths: list[str]) -> list[tuple[int, int] | None]:
+    states: list[tuple[int, int] | None] = []
+    for path in paths:
+        try:
+            stat = os.stat(path)
+            states.append((stat.st_mtime_ns, stat.st_size))
+        except OSError:
+            states.append(None)
+    return states
+
+
+def _prefetch_renders(
+    render: str, args: tuple[Any, ...], before: list[tuple[int, int] | None]
+) -> None:
+    """In the fork that ran an export (`args`: src_dir, module, versions, outputs), after it
+    answered: render the client of each document it rewrote, for the chunk cache only."""
+    from apigen.project_layout import ProjectLayout
+
+    _, module, versions, outputs = args
+    module_name, _, name = render.partition(":")
+    cache_dir = ProjectLayout(Path.cwd()).client_cache_dir
+    for version, output, state in zip(versions, outputs, before, strict=False):
+        if _stats([output])[0] in (state, None):
+            continue  # not rewritten (or not written): the render task will not run
+        try:
+            document = json.loads(Path(output).read_bytes())
+            render_one = getattr(importlib.import_module(module_name), name)
+            render_one(document, module=module, version=version, cache_dir=cache_dir)
+        except Exception:  # the render task reports its own errors
+            continue
 
 
 def _handle(connection: socket.socket, request: tuple[Any, ...]) -> None:
@@ -295,8 +368,12 @@ def _handle(connection: socket.socket, request: tuple[Any, ...]) -> None:
 
 def _reap() -> None:
     try:
-        while os.waitpid(-1, os.WNOHANG)[0]:
-            pass
+        while True:
+            pid = os.waitpid(-1, os.WNOHANG)[0]
+            if not pid:
+                break
+            for key in [key for key, child in _prefetching.items() if child == pid]:
+                del _prefetching[key]  # done: a render job need not wait (nor wait on a reused pid)
     except ChildProcessError:
         pass
 
