@@ -922,18 +922,40 @@ def _model_problem(model: ModelInfo, schema: Mapping[str, Any], info: ModuleInfo
 
 
 def _check_models_round_trip(spec: Mapping[str, Any], info: ModuleInfo) -> None:
-    """Each model class stands for an object schema: its fields' wire names are the properties
-    in order, its docstrings the descriptions, its defaults the defaults. (Models are in
-    dependency order, so a class is matched to any schema it fits; `allOf` schemas are
-    flattened by the renderer and only counted.)"""
+    """Each model class stands for its own object schema: its fields' wire names are the
+    properties in order, its docstrings the descriptions, its defaults the defaults. Models are
+    in dependency order, so classes are matched to schemas they fit, one to one. (`allOf`
+    schemas are flattened by the renderer: a document with them is only counted.)"""
     spec_models = [s for s in _schemas(spec).values() if component_kind(s) == "model"]
     if len(spec_models) != len(info.models):
         raise _fail("models", f"{len(spec_models)} object schemas, {len(info.models)} models")
-    plain = [s for s in spec_models if "allOf" not in s]
+    if any("allOf" in schema for schema in spec_models):
+        return
+    fits: list[list[int]] = []
     for model in info.models:
-        problems = [_model_problem(model, schema, info) for schema in plain]
-        if None not in problems and len(plain) == len(spec_models):
+        problems = [_model_problem(model, schema, info) for schema in spec_models]
+        fits.append([number for number, problem in enumerate(problems) if problem is None])
+        if not fits[-1]:
             raise _fail(f"model {model.name}", f"matches no schema: {problems}")
+    if not _one_to_one(fits, len(spec_models)):
+        raise _fail("models", "two classes stand for one schema and none for another")
+
+
+def _one_to_one(fits: list[list[int]], count: int) -> bool:
+    """Whether each row can take a different column among its `fits` (augmenting paths)."""
+    owner: list[int | None] = [None] * count
+
+    def take(row: int, seen: set[int]) -> bool:
+        for column in fits[row]:
+            if column not in seen:
+                seen.add(column)
+                holder = owner[column]
+                if holder is None or take(holder, seen):
+                    owner[column] = row
+                    return True
+        return False
+
+    return all(take(row, set()) for row in range(len(fits)))
 
 
 def _server_prefix(spec: Mapping[str, Any]) -> str:
