@@ -22,6 +22,32 @@ EMPTY = {
 }
 
 
+# Found by the fuzzer (benchmarks/fuzz_clients.py --static-every): a method named `bytes` made
+# the class's later `-> bytes` annotations name the method for mypy, and mypy rejects
+# `Literal[2**63]`. The static checks below run on this client too.
+_RAW = {"200": {"description": "raw", "content": {"application/octet-stream": {}}}}
+MYPY_TRAPS = {
+    "openapi": "3.1.0",
+    "info": {"title": "Traps", "version": "1"},
+    "paths": {
+        "/a": {"get": {"operationId": "bytes", "responses": _RAW}},
+        "/b": {"get": {"operationId": "download", "responses": _RAW}},
+    },
+    "components": {
+        "schemas": {
+            "Thing": {
+                "type": "object",
+                "properties": {
+                    "big": {"const": 2**63},
+                    "mixed": {"enum": [1, -(2**70)]},
+                    "fits": {"enum": [2**63 - 1, -(2**63 - 1)]},
+                },
+            }
+        }
+    },
+}
+
+
 @pytest.fixture(scope="module")
 def generated_files(
     tmp_path_factory: pytest.TempPathFactory, demo_openapi: dict[str, Any]
@@ -31,7 +57,17 @@ def generated_files(
         "demo": write_client(demo_openapi, folder, module="demo"),
         "hostile": write_client(hostile_spec(), folder, module="hostile", version=2),
         "empty": write_client(EMPTY, folder, module="empty", version=0),
+        "traps": write_client(MYPY_TRAPS, folder, module="traps"),
     }
+
+
+def test_names_and_literals_mypy_rejects_are_avoided(generated_files: dict[str, Path]) -> None:
+    source = generated_files["traps"].read_text(encoding="utf-8")
+    assert "    def bytes_(self) -> bytes:" in source
+    pointer = "#/components/schemas/Thing/properties/big"
+    assert f"# enum or const integer beyond 64 bits at {pointer}" in source
+    assert "    big: Any = None\n" in source
+    assert "fits: Literal[9223372036854775807, -9223372036854775807] | None = None" in source
 
 
 def test_mypy_strict_accepts_generated_clients(

@@ -32,7 +32,7 @@ from apigen.client.names import (
 )
 from apigen.client.safe_text import ClassName, PythonIdentifier
 from tests.client.generated import import_client, write_client
-from tests.client.static_checks import PROJECT_RUFF_RULES, run_mypy_strict, run_ruff
+from tests.client.static_checks import PROJECT_RUFF_RULES, run_ruff
 
 NASTY = [
     "",
@@ -273,40 +273,3 @@ def test_identifiers_are_never_keywords() -> None:
     for word in [*keyword.kwlist, *keyword.softkwlist]:
         assert not keyword.iskeyword(snake_case(word, fallback="f"))
         assert not keyword.iskeyword(pascal_case(word, fallback="F"))
-
-
-def test_method_names_and_literals_mypy_rejects_are_avoided(tmp_path: Path) -> None:
-    """Found by the fuzzer (`--static-every`): a method named `bytes` made the class's later
-    `-> bytes` annotations name the method, and `Literal[2**63]` is beyond what mypy accepts."""
-    raw = {"200": {"description": "raw", "content": {"application/octet-stream": {}}}}
-    spec = {
-        "openapi": "3.1.0",
-        "info": {"title": "T", "version": "1"},
-        "paths": {
-            "/a": {"get": {"operationId": "bytes", "responses": raw}},
-            "/b": {"get": {"operationId": "download", "responses": raw}},
-        },
-        "components": {
-            "schemas": {
-                "Thing": {
-                    "type": "object",
-                    "properties": {
-                        "big": {"const": 2**63},
-                        "mixed": {"enum": [1, -(2**70)]},
-                        "fits": {"enum": [2**63 - 1, -(2**63 - 1)]},
-                    },
-                }
-            }
-        },
-    }
-    path = write_client(spec, tmp_path, module="t")
-    source = path.read_text(encoding="utf-8")
-    assert "    def bytes_(self) -> bytes:" in source
-    assert (
-        "# enum or const integer beyond 64 bits at #/components/schemas/Thing/properties/big"
-        in source
-    )
-    assert "    big: Any = None\n" in source
-    assert "fits: Literal[9223372036854775807, -9223372036854775807] | None = None" in source
-    checked = run_mypy_strict([path], tmp_path)
-    assert checked.returncode == 0, checked.stdout
