@@ -52,6 +52,7 @@ class ImportGraph:
         self._derived: dict[str, list[Any]] = {}
         self._derived_used: set[str] = set()
         self._closures_valid = False
+        self._unverified: dict[str, str] = {}  # closure key -> digest of its files' stats
         self._scan(src_dir.as_posix(), ())
         self._load_cache()
 
@@ -141,19 +142,44 @@ class ImportGraph:
         """Every project file reachable from `roots` through imports, as sorted posix paths.
 
         Closures are cached with a fingerprint of every source file's stat: when no file under
-        `src/` changed since the cache was written (a no-op run), none is recomputed.
+        `src/` changed since the cache was written (a no-op run), none is recomputed. When some
+        changed but no file was added or removed, a cached closure still holds if none of its
+        own files changed (their imports, and what they resolve to, are the same): an edited
+        module recomputes its own closures, not every module's.
         """
         paths = sorted(root if isinstance(root, str) else root.as_posix() for root in roots)
         key = SEPARATOR.join(paths)
         cached = self._closures.get(key)
+        if isinstance(cached, str):
+            cached = cached.split(SEPARATOR) if cached else []
+            if self._unverified and self._members_digest(cached) != self._unverified[key]:
+                del self._closures[key]
+                cached = None
+            else:
+                self._closures[key] = cached
         if cached is None:
             cached = self._compute_closure(paths)
             if not any(SEPARATOR in path for path in paths):
                 self._closures[key] = cached
                 self._dirty = True
-        elif isinstance(cached, str):
-            cached = self._closures[key] = cached.split(SEPARATOR) if cached else []
         return list(cached)
+
+    def _members_digest(self, members: list[str]) -> str:
+        stats = self._stats
+        import xxhash
+
+        digest = xxhash.xxh3_64()
+        for path in members:
+            stat = stats.get(path)
+            digest.update(b"-" if stat is None else b"%d %d\n" % (stat.st_mtime_ns, stat.st_size))
+        return digest.hexdigest()
+
+    @functools.cached_property
+    def _layout(self) -> str:
+        """Changes whenever a source file is added or removed (not when one is edited)."""
+        import xxhash
+
+        return xxhash.xxh3_128_hexdigest("\n".join(self._sorted_paths).encode())
 
     @functools.cached_property
     def _fingerprint(self) -> str:
@@ -268,6 +294,12 @@ class ImportGraph:
         if isinstance(closures, dict) and data.get("fingerprint") == self._fingerprint:
             self._closures = closures
             self._closures_valid = True
+        elif isinstance(closures, dict) and data.get("layout") == self._layout:
+            members = data.get("members")
+            if isinstance(members, dict):
+                # Each closure is checked against its own files' stats when asked for.
+                self._closures = {key: value for key, value in closures.items() if key in members}
+                self._unverified = members
         derived = data.get("derived")
         if isinstance(derived, dict):
             self._derived = derived
@@ -286,18 +318,33 @@ class ImportGraph:
                 write_text_if_changed(self._entries_file, payload)
             self._entries_dirty = False
         if self._dirty:
+            # Closures read from the cache but not checked in this run (while their files'
+            # stats changed) are dropped: they are valid only for the stats they were made with.
+            kept = {
+                key: value
+                for key, value in self._closures.items()
+                if not (self._unverified and isinstance(value, str))
+            }
             closures = {
                 key: value
                 if isinstance(value, str) or any(SEPARATOR in path for path in value)
                 else SEPARATOR.join(value)
-                for key, value in self._closures.items()
+                for key, value in kept.items()
+            }
+            members = {
+                key: self._members_digest(
+                    (value.split(SEPARATOR) if value else []) if isinstance(value, str) else value
+                )
+                for key, value in kept.items()
             }
             derived = {name: v for name, v in self._derived.items() if name in self._derived_used}
             payload = json.dumps(
                 {
                     "format": CACHE_FORMAT,
                     "fingerprint": self._fingerprint,
+                    "layout": self._layout,
                     "closures": closures,
+                    "members": members,
                     "derived": derived,
                 },
                 sort_keys=True,

@@ -219,3 +219,32 @@ def test_chunks_kept_as_written_are_black_stable(document: dict[str, Any]) -> No
     except SpecError:
         return
     assert format_module(source) == source
+
+
+def test_cached_closures_follow_edits_and_new_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Closures are reused across runs while their own files are unchanged: an edit that adds
+    an import, and a new file that an existing import now resolves to, both show."""
+    monkeypatch.chdir(tmp_path)
+    src, cache = Path("src"), Path("cache/imports.json")
+    write(src / "pkg" / "__init__.py")
+    a = write(src / "pkg" / "a.py", "from pkg import x\n")  # pkg.x does not exist yet
+    b = write(src / "pkg" / "b.py", "import pkg.c\n")
+    write(src / "pkg" / "c.py")
+    write(src / "pkg" / "d.py")
+
+    def closures() -> tuple[set[str], set[str]]:
+        graph = ImportGraph(src, cache)
+        found = set(graph.closure([a])), set(graph.closure([b]))
+        graph.save()
+        return found
+
+    init, c, d, x = (f"src/pkg/{name}.py" for name in ("__init__", "c", "d", "x"))
+    assert closures() == ({init, a.as_posix()}, {init, b.as_posix(), c})
+    write(a, "from pkg import x\nimport pkg.d\n")  # an edit: b's closure is reused
+    assert closures() == ({init, a.as_posix(), d}, {init, b.as_posix(), c})
+    write(src / "pkg" / "x.py")  # a new file: `from pkg import x` now reaches it
+    assert closures() == ({init, a.as_posix(), d, x}, {init, b.as_posix(), c})
+    write(src / "pkg" / "c.py", "import pkg.d  \n")  # an edit of a file b reaches
+    assert closures() == ({init, a.as_posix(), d, x}, {init, b.as_posix(), c, d})
