@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -248,3 +249,53 @@ def test_cached_closures_follow_edits_and_new_files(
     assert closures() == ({init, a.as_posix(), d, x}, {init, b.as_posix(), c})
     write(src / "pkg" / "c.py", "import pkg.d  \n")  # an edit of a file b reaches
     assert closures() == ({init, a.as_posix(), d, x}, {init, b.as_posix(), c, d})
+
+
+def test_app_specs_reuse_unchanged_parts_text(
+    built_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """app_specs copies the text of unchanged parts' entries from its previous output: the
+    result is still exactly dump_json of the merged document, after edits, removals, a hand-
+    edited output and a garbled index."""
+    from apigen.producers import merged_specs
+
+    monkeypatch.chdir(tmp_path)
+    specs = built_template / "specs_generated"
+    parts = {
+        kind: {
+            path.name.split("_v")[0]: str(shutil.copy(path, tmp_path / path.name))
+            for path in sorted(specs.glob(f"*_v1_{kind}.json"))
+        }
+        for kind in ("openapi", "asyncapi")
+    }
+    outputs = [str(tmp_path / "app_openapi.json"), str(tmp_path / "app_asyncapi.json")]
+
+    def build_and_check() -> None:
+        failure = merged_specs.write_app_specs(parts["openapi"], parts["asyncapi"], outputs)
+        assert failure is None, failure
+        texts, documents = merged_specs._load(parts["openapi"])
+        merged = merged_specs.merge_openapi(documents, title="Trading API", texts=texts)
+        assert Path(outputs[0]).read_text() == merged_specs.dump_json(merged)
+        texts, documents = merged_specs._load(parts["asyncapi"])
+        merged = merged_specs.merge_asyncapi(documents, title="Trading WebSocket API")
+        assert Path(outputs[1]).read_text() == merged_specs.dump_json(merged)
+
+    build_and_check()
+    assert merged_specs.INDEX_FILE.is_file()
+    broker = Path(parts["openapi"]["broker"])
+    document = json.loads(broker.read_text())
+    document["paths"]["/extra"] = {
+        "get": {"operationId": "extra", "responses": {"200": {"description": "OK"}}}
+    }
+    document["components"]["schemas"]["ExtraPublic"] = {"type": "object"}
+    broker.write_text(json.dumps(document, indent=2))
+    build_and_check()
+    datafeed = Path(parts["asyncapi"]["datafeed"])
+    datafeed.write_text(datafeed.read_text().replace('"description": "', '"description": "x ', 1))
+    build_and_check()
+    del parts["openapi"]["core"]
+    build_and_check()
+    Path(outputs[0]).write_text(Path(outputs[0]).read_text().replace("broker", "BROKER"))
+    build_and_check()
+    merged_specs.INDEX_FILE.write_text('{"openapi": {"spans": [1, 2]}, "asyncapi": 3}')
+    build_and_check()

@@ -8,6 +8,8 @@ because a merged document cannot hold two meanings under one name (docs/asyncapi
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import json
 import re
 from collections.abc import Callable, Mapping
@@ -17,6 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from apigen.atomic_write import write_text_if_changed
+from apigen.project_layout import CACHE_DIR
 from apigen.spec_json import canonical_json
 from apigen.spec_validation import validate_document
 from apigen.user_errors import UserError, user_facing
@@ -304,6 +307,19 @@ def dump_json(document: Any) -> str:
     indented document in pure Python through one generator per nesting level, and a merged
     document of 200 modules is 6 MB (0.65 s)."""
     out: list[str] = []
+    _encode_into(document, "", out)
+    out.append("\n")
+    return "".join(out)
+
+
+def _encoded(value: Any, indent: str) -> str:
+    out: list[str] = []
+    _encode_into(value, indent, out)
+    return "".join(out)
+
+
+def _encode_into(value: Any, indent: str, out: list[str]) -> None:
+    """Append the text of `value`, nested at `indent`, as json.dumps(indent=2) writes it."""
     append = out.append
     string = encode_basestring
 
@@ -351,9 +367,7 @@ def dump_json(document: Any) -> str:
         else:  # anything json.loads does not make: let the standard library decide
             append(_reindent(canonical_json(value).rstrip("\n"), indent))
 
-    encode(document, "")
-    out.append("\n")
-    return "".join(out)
+    encode(value, indent)
 
 
 def _key(key: Any) -> str:
@@ -365,23 +379,214 @@ def _reindent(text: str, indent: str) -> str:
     return text.replace("\n", "\n" + indent)
 
 
+# Sections of a merged document whose entries each come from one part (its "owner"): when the
+# owner's document is unchanged, the entry's text is the one written last time.
+_OWNED_SECTIONS = frozenset({"paths", "webhooks", "servers", "channels", "operations", "tags"})
+Spans = dict[str, dict[str, list[int]]]  # section -> entry name -> [start, end] in the text
+
+
+def _owners(documents: Mapping[str, JsonObject]) -> dict[str, dict[str, str]]:
+    """section -> entry name -> key of the part whose value the merged document holds (the first
+    part defining it; for channels and operations, named after their part, that part)."""
+    owners: dict[str, dict[str, str]] = {}
+    for key, document in documents.items():
+        if "openapi" in document:
+            prefix = _server_path(key, document)
+            for path in document.get("paths", {}):
+                owners.setdefault("paths", {}).setdefault(prefix + path, key)
+            for name in document.get("webhooks", {}):
+                owners.setdefault("webhooks", {}).setdefault(name, key)
+        else:
+            for name in document.get("servers", {}):
+                owners.setdefault("servers", {}).setdefault(name, key)
+            for section in ("channels", "operations"):
+                for name in document.get(section, {}):
+                    owners.setdefault(section, {})[f"{key}.{name}"] = key
+        for tag in document.get("tags", []):
+            if isinstance(tag, dict):
+                owners.setdefault("tags", {}).setdefault(str(tag.get("name")), key)
+        for section, definitions in document.get("components", {}).items():
+            for name in definitions:
+                owners.setdefault(f"components/{section}", {}).setdefault(name, key)
+    return owners
+
+
+def assemble_json(
+    merged: JsonObject,
+    owners: dict[str, dict[str, str]],
+    reuse: Callable[[str, str, str], str | None],
+) -> tuple[str, Spans]:
+    """`dump_json(merged)` (byte for byte: tests check it), with each entry of an owned section
+    taken from `reuse(section, owner, name)` when it gives one (the entry's text from the
+    previous run, for an owner whose document did not change) instead of encoded again; and
+    where each owned entry now lies in the text."""
+    out: list[str] = []
+    position = 0
+    spans: Spans = {}
+
+    def put(text: str) -> None:
+        nonlocal position
+        out.append(text)
+        position += len(text)
+
+    def entries(section: str, container: Any, indent: str) -> None:
+        inner = indent + "  "
+        is_list = isinstance(container, list)
+        put("[\n" if is_list else "{\n")
+        section_owners = owners.get(section, {})
+        section_spans = spans.setdefault(section, {})
+        items = (
+            (
+                (str(item.get("name")) if isinstance(item, dict) else None, item)
+                for item in container
+            )
+            if is_list
+            else container.items()
+        )
+        for index, (name, item) in enumerate(items):
+            if index:
+                put(",\n")
+            owner = section_owners.get(name) if isinstance(name, str) else None
+            text = None if owner is None else reuse(section, owner, name)
+            if text is None:
+                head = "" if is_list else (_json_key(name) + ": ")
+                text = inner + head + _encoded(item, inner)
+            if owner is not None:
+                section_spans[name] = [position, position + len(text)]
+            put(text)
+        put("\n" + indent + ("]" if is_list else "}"))
+
+    put("{\n")
+    for index, (top, value) in enumerate(merged.items()):
+        if index:
+            put(",\n")
+        put("  " + encode_basestring(top) + ": ")
+        if top == "components" and isinstance(value, dict) and value:
+            put("{\n")
+            for number, (section, definitions) in enumerate(value.items()):
+                if number:
+                    put(",\n")
+                put("    " + encode_basestring(section) + ": ")
+                if isinstance(definitions, dict) and definitions:
+                    entries(f"components/{section}", definitions, "    ")
+                else:
+                    put(_encoded(definitions, "    "))
+            put("\n  }")
+        elif top in _OWNED_SECTIONS and isinstance(value, dict | list) and value:
+            entries(top, value, "  ")
+        else:
+            put(_encoded(value, "  "))
+    put("\n}\n")
+    return "".join(out), spans
+
+
+def _tag_name(item: Any) -> str | None:
+    return str(item.get("name")) if isinstance(item, dict) else None
+
+
+def _json_key(key: Any) -> str:
+    return str(encode_basestring(key)) if isinstance(key, str) else _key(key)
+
+
+class _PreviousOutput:
+    """The merged document written last time and where each part's entries lie in it, from the
+    index in `.apigen-cache/` (only speed: used when the output file is byte for byte what the
+    index describes and this code is the code that wrote it)."""
+
+    def __init__(self, index: Any, output: Path, digests: Mapping[str, str]) -> None:
+        self.text = ""
+        self.spans: Spans = {}
+        self.unchanged: set[str] = set()
+        if not isinstance(index, dict) or index.get("code") != _code_digest():
+            return
+        try:
+            text = output.read_text(encoding="utf-8")
+        except (OSError, ValueError):
+            return
+        spans, parts = index.get("spans"), index.get("parts")
+        if index.get("output") != _digest(text) or not isinstance(spans, dict):
+            return
+        if not isinstance(parts, dict):
+            return
+        self.text, self.spans = text, spans
+        self.unchanged = {key for key, digest in digests.items() if parts.get(key) == digest}
+
+    def reuse(self, section: str, owner: str, name: str) -> str | None:
+        if owner not in self.unchanged:
+            return None
+        span = self.spans.get(section, {}).get(name)
+        if not (isinstance(span, list) and len(span) == 2):
+            return None
+        start, end = span
+        if not (isinstance(start, int) and isinstance(end, int) and 0 <= start <= end):
+            return None
+        return self.text[start:end] if end <= len(self.text) else None
+
+
+def _digest(text: str) -> str:
+    import xxhash
+
+    return str(xxhash.xxh3_128_hexdigest(text.encode("utf-8")))
+
+
+@functools.cache
+def _code_digest() -> str:
+    """The code that shapes a merged document's text: this module and the JSON writer's."""
+    from apigen import spec_json
+
+    return _digest(Path(__file__).read_text("utf-8") + Path(spec_json.__file__).read_text("utf-8"))
+
+
+INDEX_FILE = CACHE_DIR / "app-specs.json"
+
+
 @user_facing
 def write_app_specs(
     openapi_parts: dict[str, str], asyncapi_parts: dict[str, str], outputs: list[str]
 ) -> None:
-    """doit action for app_specs: {part key: spec file} in, the two merged documents out."""
+    """doit action for app_specs: {part key: spec file} in, the two merged documents out.
+
+    Only the parts whose documents changed since the last run are encoded again: the other
+    entries' text is copied from the previous output (see `assemble_json`)."""
     openapi_output, asyncapi_output = outputs
+    previous = _read_index()
+    index: dict[str, Any] = {}
     texts, documents = _load(openapi_parts)
     merged_openapi = merge_openapi(documents, title="Trading API", texts=texts)
     # Valid parts can still merge into an invalid whole (a merging bug of ours, or paths that
     # collide): never write one.
     validate_document(Path(openapi_output), merged_openapi)
-    write_text_if_changed(Path(openapi_output), dump_json(merged_openapi))
+    index["openapi"] = _write(openapi_output, merged_openapi, documents, texts, previous)
     if asyncapi_parts:
         texts, documents = _load(asyncapi_parts)
         merged_asyncapi = merge_asyncapi(documents, title="Trading WebSocket API", texts=texts)
         validate_document(Path(asyncapi_output), merged_asyncapi)
-        write_text_if_changed(Path(asyncapi_output), dump_json(merged_asyncapi))
+        index["asyncapi"] = _write(asyncapi_output, merged_asyncapi, documents, texts, previous)
+    with contextlib.suppress(OSError):  # a cache we cannot write only costs speed
+        write_text_if_changed(INDEX_FILE, json.dumps(index))
+
+
+def _write(
+    output: str,
+    merged: JsonObject,
+    documents: Mapping[str, JsonObject],
+    texts: Mapping[str, str],
+    previous: dict[str, Any],
+) -> dict[str, Any]:
+    digests = {key: _digest(text) for key, text in texts.items()}
+    kind = "openapi" if "openapi" in merged else "asyncapi"
+    last = _PreviousOutput(previous.get(kind), Path(output), digests)
+    text, spans = assemble_json(merged, _owners(documents), last.reuse)
+    write_text_if_changed(Path(output), text)
+    return {"code": _code_digest(), "output": _digest(text), "parts": digests, "spans": spans}
+
+
+def _read_index() -> dict[str, Any]:
+    try:
+        index = json.loads(INDEX_FILE.read_bytes())
+    except (OSError, ValueError):
+        return {}
+    return index if isinstance(index, dict) else {}
 
 
 def _load(parts: dict[str, str]) -> tuple[dict[str, str], dict[str, JsonObject]]:
