@@ -58,6 +58,9 @@ PRELOAD = (
     "apigen.producers.python_client",
     "apigen.producers.python_ws_client",
 )
+# After this import the exporters are ready: the specification validators are compiled then
+# (~50 ms a fork would otherwise spend on each export job).
+EXPORTERS_READY = "apigen.producers.asyncapi_spec"
 HEADER = struct.Struct("!I")
 
 
@@ -219,6 +222,8 @@ def _detach_and_serve(path: str) -> None:
     try:
         for module in PRELOAD:
             importlib.import_module(module)
+            if module == EXPORTERS_READY:
+                _warm_validators()
             # A run waiting for an export need not wait for the renderer's imports too.
             while select.select([listener], [], [], 0)[0]:
                 _dispatch(listener, listener.accept()[0])
@@ -231,6 +236,20 @@ def _detach_and_serve(path: str) -> None:
     except Exception:
         pass  # a job will import what it needs, or fail in-process with a clear error
     _serve(listener, path)
+
+
+def _warm_validators() -> None:
+    """Compile both specification validators (each export job validates its documents)."""
+    from apigen.spec_validation import validate_document
+    from apigen.user_errors import UserError
+
+    info = {"title": "warm-up", "version": "1"}
+    for document in (
+        {"openapi": "3.1.0", "info": info, "paths": {}},
+        {"asyncapi": "3.0.0", "info": info},
+    ):
+        with contextlib.suppress(UserError):
+            validate_document(Path("warm-up.json"), document)
 
 
 def _serve(listener: socket.socket, path: str) -> None:
