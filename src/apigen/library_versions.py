@@ -41,3 +41,18 @@ def installed_versions(names: Iterable[str]) -> dict[str, str]:
     return {"python": python} | {
         name: found.get(name, "missing") for name in sorted(wanted.values())
     }
+
+
+def environment_key() -> str:
+    """Changes whenever a distribution may have been installed, upgraded or removed: the stat of
+    every folder on sys.path (adding or removing a `*.dist-info` folder changes its folder's
+    mtime) and the Python version. One stat per folder instead of listing them."""
+    parts = [".".join(map(str, sys.version_info[:3]))]
+    for folder in sys.path:
+        try:
+            stat = os.stat(folder or ".")
+        except OSError:
+            parts.append(f"{folder} -")
+            continue
+        parts.append(f"{folder} {stat.st_mtime_ns} {stat.st_ino}")
+    return "\n".join(parts)

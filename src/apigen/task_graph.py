@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import atexit
 import functools
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,10 +34,9 @@ from apigen.derived_names import (
     ws_client_class_name,
 )
 from apigen.import_graph import ImportGraph
-from apigen.library_versions import installed_versions
+from apigen.library_versions import environment_key, installed_versions
 from apigen.module_discovery import Discovery, ModuleSource, discover_modules, version_of
 from apigen.project_layout import ProjectLayout
-from apigen.template_graph import template_closure
 from apigen.up_to_date import UpToDate
 from apigen.xxhash_checker import InputFiles
 
@@ -84,7 +84,12 @@ class ProjectTasks:
 
     @functools.cached_property
     def library_versions(self) -> dict[str, str]:
-        return installed_versions(OPENAPI_LIBRARIES + CLIENT_LIBRARIES + ASYNCAPI_LIBRARIES)
+        """Read from the `*.dist-info` folder names; remembered while no folder on sys.path
+        changed (listing site-packages costs ~1 ms of a no-op run)."""
+        names = OPENAPI_LIBRARIES + CLIENT_LIBRARIES + ASYNCAPI_LIBRARIES
+        key = f"{names}\n{environment_key()}"
+        versions = self.imports.derived("library_versions", key, lambda: installed_versions(names))
+        return dict(versions)
 
     def _libraries(self, names: tuple[str, ...]) -> dict[str, str]:
         versions = self.library_versions
@@ -151,6 +156,7 @@ class ProjectTasks:
         ]
         return self._closure(roots)
 
+    @functools.cache  # noqa: B019  (one ProjectTasks per doit run: nothing to leak)
     def _declarations(self, module: ModuleSource) -> dict[int, str]:
         """{N: ws/v<N>.py} for the module's declaration files, from the scan."""
         folder = f"{module.package_dir.as_posix()}/ws/"
@@ -199,8 +205,35 @@ class ProjectTasks:
         return self._closure(roots)
 
     def _templates(self, main: str) -> list[str]:
-        """A renderer's main template and every template it imports, includes or extends."""
-        return template_closure(self.layout.templates_dir, main)
+        """A renderer's main template and every template it imports, includes or extends
+        (remembered while no template changed: reading them all costs ~1 ms of a no-op run)."""
+        folder = self.layout.templates_dir
+
+        def compute() -> list[str]:
+            from apigen.template_graph import template_closure
+
+            return template_closure(folder, main)
+
+        return list(self.imports.derived(f"templates:{main}", self._templates_key, compute))
+
+    @functools.cached_property
+    def _templates_key(self) -> str:
+        """The path, mtime and size of every file under the templates folder."""
+        tokens = []
+        pending = [self.layout.templates_dir.as_posix()]
+        while pending:
+            folder = pending.pop()
+            try:
+                entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+            except OSError:
+                continue
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(entry.path)
+                else:
+                    stat = entry.stat()
+                    tokens.append(f"{entry.path} {stat.st_mtime_ns} {stat.st_size}")
+        return "\n".join(tokens)
 
     # -- task creators: their docstrings are what `doit list` shows. They stay two lines long
     # and delegate to the builders below (see _answer_line_zero at the end of this module).
