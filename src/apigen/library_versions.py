@@ -46,11 +46,23 @@ def installed_versions(names: Iterable[str]) -> dict[str, str]:
 def environment_key() -> str:
     """Changes whenever a distribution may have been installed, upgraded or removed: the stat of
     every folder on sys.path (adding or removing a `*.dist-info` folder changes its folder's
-    mtime) and the Python version. One stat per folder instead of listing them."""
+    mtime) and the Python version. One stat per folder instead of listing them; the current
+    folder (the project, on sys.path when doit runs as `python -m doit`) changes whenever a run
+    writes its database, so its `*.dist-info` names are listed instead."""
     parts = [".".join(map(str, sys.version_info[:3]))]
+    cwd = os.getcwd()
     for folder in sys.path:
+        if folder in ("", ".", cwd):
+            try:
+                names = sorted(
+                    name for name in os.listdir(folder or ".") if name.endswith(DIST_INFO)
+                )
+            except OSError:
+                names = []
+            parts.append(f"{folder} {names}")
+            continue
         try:
-            stat = os.stat(folder or ".")
+            stat = os.stat(folder)
         except OSError:
             parts.append(f"{folder} -")
             continue
