@@ -114,7 +114,7 @@ def report(samples: dict[str, list[float]]) -> str:
             noop_limit,
             13.7,
         ),
-        ("full", "full build from clean (3 modules, no warm worker)", "≤ 2.0 s", 2.0, 16.6),
+        ("full", "full build from clean (3 modules, no warm worker running)", "≤ 2.0 s", 2.0, 16.6),
         ("full_parallel", "the same with `doit -n 2`", "(for comparison)", None, 16.6),
         ("edit", "one broker endpoint edited (warm worker running)", "≤ 1.2 s", 1.2, 7.0),
         (
