@@ -131,9 +131,13 @@ class _DocumentBuilder:
             ),
         )
 
+    def _taken_class_names(self) -> set[str]:
+        """Class names the rendered module defines itself: schema classes avoid them."""
+        return set(MODULE_CLASS_NAMES) | {self._client, self._async_client}
+
     def _components(self) -> dict[str, Component]:
         """Each component schema, classified and (for models and enums) given a class name."""
-        names = NameAllocator(MODULE_CLASS_NAMES | {self._client, self._async_client})
+        names = NameAllocator(self._taken_class_names())
         components: dict[str, Component] = {}
         component_root = self._root.get("components")
         schemas = None if component_root is None else component_root.get("schemas")

@@ -28,7 +28,6 @@ from apigen.client.schema_types import (
     Component,
     ComponentKind,
     SchemaTyper,
-    classify,
 )
 from apigen.client.spec_model import MODULE_CLASS_NAMES, _DocumentBuilder
 from apigen.client.spec_reader import SpecError, SpecNode, check_unicode
@@ -84,21 +83,8 @@ class _WsDocumentBuilder(_DocumentBuilder):
         super().__init__(root, module=module, version=version)
         self._client = ws_client_class_name(module, version)
 
-    def _components(self) -> dict[str, Component]:
-        # As the HTTP builder's, with the names of the WebSocket module's own definitions taken.
-        names = NameAllocator(WS_MODULE_CLASS_NAMES | {self._client})
-        components: dict[str, Component] = {}
-        component_root = self._root.get("components")
-        schemas = None if component_root is None else component_root.get("schemas")
-        for key, node in [] if schemas is None else schemas.items():
-            if not isinstance(node.value, bool) and not node.is_mapping():
-                raise node.error("expected a schema (an object or a boolean)")
-            kind = classify(node)
-            class_name = None
-            if kind is not ComponentKind.ALIAS:
-                class_name = names.class_name(pascal_case(key, fallback="Schema"))
-            components[key] = Component(key, node, kind, class_name)
-        return components
+    def _taken_class_names(self) -> set[str]:
+        return set(WS_MODULE_CLASS_NAMES) | {self._client}
 
     def build_ws(self) -> WsClientModule:
         root = self._root
