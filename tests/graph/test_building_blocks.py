@@ -15,6 +15,7 @@ from apigen.atomic_write import write_if_changed
 from apigen.import_graph import ImportGraph
 from apigen.library_versions import installed_versions
 from apigen.module_discovery import discover_modules
+from apigen.spec_json import canonical_json
 from apigen.xxhash_checker import XxhashChecker
 from tests.client.spec_strategies import MODULE, VERSION, openapi_documents
 
@@ -178,10 +179,9 @@ match v:
     assert ImportGraph(Path("src")).imports_of(module) == [f"a{n}" for n in range(1, 10)]
 
 
-def test_merged_specs_fast_writer_matches_canonical_json(built_template: Path) -> None:
-    """app_specs writes with its own indenting encoder: the bytes must be canonical_json's."""
-    from apigen.producers.merged_specs import dump_json
-    from apigen.spec_json import canonical_json
+def test_canonical_json_is_json_dumps_byte_for_byte(built_template: Path) -> None:
+    """Every spec is written with apigen's own indenting encoder: the bytes must be the
+    standard library's."""
 
     documents: list[object] = [
         json.loads(path.read_bytes())
@@ -197,7 +197,7 @@ def test_merged_specs_fast_writer_matches_canonical_json(built_template: Path) -
         {"tuple": (1, (2, {"u": ()}))},
     ]
     for document in documents:
-        assert dump_json(document) == canonical_json(document)
+        assert canonical_json(document) == json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
 @settings(
@@ -255,7 +255,7 @@ def test_app_specs_reuse_unchanged_parts_text(
     built_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """app_specs copies the text of unchanged parts' entries from its previous output: the
-    result is still exactly dump_json of the merged document, after edits, removals, a hand-
+    result is still exactly canonical_json of the merged document, after edits, removals, a hand-
     edited output and a garbled index."""
     from apigen.producers import merged_specs
 
@@ -275,10 +275,10 @@ def test_app_specs_reuse_unchanged_parts_text(
         assert failure is None, failure
         texts, documents = merged_specs._load(parts["openapi"])
         merged = merged_specs.merge_openapi(documents, title="Trading API", texts=texts)
-        assert Path(outputs[0]).read_text() == merged_specs.dump_json(merged)
+        assert Path(outputs[0]).read_text() == canonical_json(merged)
         texts, documents = merged_specs._load(parts["asyncapi"])
         merged = merged_specs.merge_asyncapi(documents, title="Trading WebSocket API")
-        assert Path(outputs[1]).read_text() == merged_specs.dump_json(merged)
+        assert Path(outputs[1]).read_text() == canonical_json(merged)
 
     build_and_check()
     assert merged_specs.INDEX_FILE.is_file()

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from apigen.atomic_write import write_text_if_changed
 from apigen.project_layout import CACHE_DIR
-from apigen.spec_json import canonical_json
+from apigen.spec_json import encoded_at, json_key
 from apigen.spec_validation import validate_document
 from apigen.user_errors import UserError, user_facing
 
@@ -301,84 +301,6 @@ def _rewrite_refs(value: Any, rename: Callable[[str], str]) -> Any:
     return value
 
 
-def dump_json(document: Any) -> str:
-    """`canonical_json(document)`, byte for byte (tests check it), for documents made of JSON
-    types (as `json.loads` gives them), ~3 times faster: the standard library encodes an
-    indented document in pure Python through one generator per nesting level, and a merged
-    document of 200 modules is 6 MB (0.65 s)."""
-    out: list[str] = []
-    _encode_into(document, "", out)
-    out.append("\n")
-    return "".join(out)
-
-
-def _encoded(value: Any, indent: str) -> str:
-    out: list[str] = []
-    _encode_into(value, indent, out)
-    return "".join(out)
-
-
-def _encode_into(value: Any, indent: str, out: list[str]) -> None:
-    """Append the text of `value`, nested at `indent`, as json.dumps(indent=2) writes it."""
-    append = out.append
-    string = encode_basestring
-
-    def encode(value: Any, indent: str) -> None:
-        kind = type(value)
-        if kind is str:
-            append(string(value))
-        elif kind is dict:
-            if not value:
-                append("{}")
-                return
-            inner = indent + "  "
-            separator = "{\n" + inner
-            for key, item in value.items():
-                append(separator)
-                separator = ",\n" + inner
-                append(string(key) if type(key) is str else _key(key))
-                append(": ")
-                if type(item) is str:
-                    append(string(item))
-                else:
-                    encode(item, inner)
-            append("\n" + indent + "}")
-        elif kind is list:
-            if not value:
-                append("[]")
-                return
-            inner = indent + "  "
-            separator = "[\n" + inner
-            for item in value:
-                append(separator)
-                separator = ",\n" + inner
-                encode(item, inner)
-            append("\n" + indent + "]")
-        elif value is None:
-            append("null")
-        elif value is True:
-            append("true")
-        elif value is False:
-            append("false")
-        elif kind is int:
-            append(int.__repr__(value))
-        elif kind is float:
-            append(json.dumps(value))  # NaN, Infinity, and float.__repr__, as json writes them
-        else:  # anything json.loads does not make: let the standard library decide
-            append(_reindent(canonical_json(value).rstrip("\n"), indent))
-
-    encode(value, indent)
-
-
-def _key(key: Any) -> str:
-    """A dict key that is not a string, as `json.dumps` writes it."""
-    return json.dumps({key: 0}, ensure_ascii=False)[1:-4]
-
-
-def _reindent(text: str, indent: str) -> str:
-    return text.replace("\n", "\n" + indent)
-
-
 # Sections of a merged document whose entries each come from one part (its "owner"): when the
 # owner's document is unchanged, the entry's text is the one written last time.
 _OWNED_SECTIONS = frozenset({"paths", "webhooks", "servers", "channels", "operations", "tags"})
@@ -416,7 +338,7 @@ def assemble_json(
     owners: dict[str, dict[str, str]],
     reuse: Callable[[str, str, str], str | None],
 ) -> tuple[str, Spans]:
-    """`dump_json(merged)` (byte for byte: tests check it), with each entry of an owned section
+    """`canonical_json(merged)` (byte for byte: tests check it), with each entry of an owned section
     taken from `reuse(section, owner, name)` when it gives one (the entry's text from the
     previous run, for an owner whose document did not change) instead of encoded again; and
     where each owned entry now lies in the text."""
@@ -449,8 +371,8 @@ def assemble_json(
             owner = section_owners.get(name) if isinstance(name, str) else None
             text = None if owner is None else reuse(section, owner, name)
             if text is None:
-                head = "" if is_list else (_json_key(name) + ": ")
-                text = inner + head + _encoded(item, inner)
+                head = "" if is_list else (json_key(name) + ": ")
+                text = inner + head + encoded_at(item, inner)
             if owner is not None:
                 section_spans[name] = [position, position + len(text)]
             put(text)
@@ -470,22 +392,18 @@ def assemble_json(
                 if isinstance(definitions, dict) and definitions:
                     entries(f"components/{section}", definitions, "    ")
                 else:
-                    put(_encoded(definitions, "    "))
+                    put(encoded_at(definitions, "    "))
             put("\n  }")
         elif top in _OWNED_SECTIONS and isinstance(value, dict | list) and value:
             entries(top, value, "  ")
         else:
-            put(_encoded(value, "  "))
+            put(encoded_at(value, "  "))
     put("\n}\n")
     return "".join(out), spans
 
 
 def _tag_name(item: Any) -> str | None:
     return str(item.get("name")) if isinstance(item, dict) else None
-
-
-def _json_key(key: Any) -> str:
-    return str(encode_basestring(key)) if isinstance(key, str) else _key(key)
 
 
 class _PreviousOutput:
