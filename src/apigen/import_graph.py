@@ -214,9 +214,9 @@ class ImportGraph:
 
     # -- parsing with a stat-keyed cache ----------------------------------------------------
 
-    def files_under(self, folder: Path) -> list[str]:
+    def files_under(self, folder: Path | str) -> list[str]:
         """The Python files below `folder` (posix paths, sorted), from the scan: no new stat."""
-        prefix = folder.as_posix().rstrip("/") + "/"
+        prefix = (folder if isinstance(folder, str) else folder.as_posix()).rstrip("/") + "/"
         paths = self._sorted_paths
         start = bisect.bisect_left(paths, prefix)
         end = bisect.bisect_left(paths, prefix[:-1] + "0", start)  # "0" sorts right after "/"

@@ -43,17 +43,20 @@ class ProjectLayout(NamedTuple):
         """Formatted chunks and compiled templates of the client renderer (only speed)."""
         return CACHE_DIR / "client"
 
-    def spec_path(self, module: str, version: int) -> Path:
-        return SPECS_DIR / f"{module}_v{version}_openapi.json"
+    # One output file per module version. Plain posix strings: the task graph builds four per
+    # module version on every run, and pathlib's per-call cost shows at a few hundred modules.
 
-    def client_path(self, module: str, version: int) -> Path:
-        return CLIENTS_DIR / f"{module}_v{version}_client.py"
+    def spec_path(self, module: str, version: int) -> str:
+        return f"{SPECS_DIR.as_posix()}/{module}_v{version}_openapi.json"
 
-    def asyncapi_path(self, module: str, version: int) -> Path:
-        return SPECS_DIR / f"{module}_v{version}_asyncapi.json"
+    def client_path(self, module: str, version: int) -> str:
+        return f"{CLIENTS_DIR.as_posix()}/{module}_v{version}_client.py"
 
-    def ws_client_path(self, module: str, version: int) -> Path:
-        return CLIENTS_DIR / f"{module}_v{version}_ws_client.py"
+    def asyncapi_path(self, module: str, version: int) -> str:
+        return f"{SPECS_DIR.as_posix()}/{module}_v{version}_asyncapi.json"
+
+    def ws_client_path(self, module: str, version: int) -> str:
+        return f"{CLIENTS_DIR.as_posix()}/{module}_v{version}_ws_client.py"
 
     @property
     def clients_index_path(self) -> Path:

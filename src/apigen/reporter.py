@@ -17,6 +17,7 @@ from typing import Any
 
 from doit.reporter import ConsoleReporter
 
+from apigen import gc_pause
 from apigen.run_reasons import CHANGES_KEY, reasons_of
 
 SHOWN_FILES = 2
@@ -34,6 +35,10 @@ class ExplainingReporter(ConsoleReporter):  # type: ignore[misc]  # doit is unty
         self.task_started: dict[str, float] = {}
         self.why: dict[str, str] = {}
         self.ran = self.up_to_date = self.failed = 0
+
+    def initialize(self, tasks: Any, selected_tasks: Any) -> None:
+        # doit has loaded the tasks and runs them next: the collector is back to normal.
+        gc_pause.resume()
 
     def execute_task(self, task: Any) -> None:
         if _has_actions(task):
@@ -70,6 +75,7 @@ class ExplainingReporter(ConsoleReporter):  # type: ignore[misc]  # doit is unty
         self.write(f"{', '.join(parts)}, {elapsed:.2f} s\n")
         if self.runtime_errors:
             self.write("Execution aborted.\n" + "\n".join(self.runtime_errors) + "\n")
+        gc_pause.freeze_for_exit()
 
     def _line(self, label: str, colour: str, task: Any) -> None:
         started = self.task_started.get(task.name)

@@ -37,6 +37,7 @@ from apigen.import_graph import ImportGraph
 from apigen.library_versions import environment_key, installed_versions
 from apigen.module_discovery import Discovery, ModuleSource, discover_modules, version_of
 from apigen.project_layout import ProjectLayout
+from apigen.task_state_prefetch import prefetch_task_states
 from apigen.up_to_date import UpToDate
 from apigen.xxhash_checker import InputFiles
 
@@ -55,6 +56,7 @@ class ProjectTasks:
 
     def __init__(self, root: Path, layout: ProjectLayout | None = None) -> None:
         self.layout = layout or ProjectLayout(root)
+        self._states_prefetched = False
 
     # -- what is on disk, computed once per doit run ----------------------------------------
 
@@ -102,6 +104,12 @@ class ProjectTasks:
         generated_inputs: list[str] | None = None,
     ) -> UpToDate:
         """The task's one `uptodate` check; `inputs` in segments, which tasks may share."""
+        if not self._states_prefetched:
+            self._states_prefetched = True
+            if _builds():  # every task is checked next: read their states in one query
+                from doit.globals import Globals
+
+                prefetch_task_states(Globals.dep_manager)
         return UpToDate(settings, inputs, generated_inputs, self.files)
 
     def _producer_files(self, producer: str) -> list[str]:
@@ -129,11 +137,11 @@ class ProjectTasks:
         return _ModuleOutputs(
             package_dir=module.package_dir.as_posix(),
             versions=list(module.versions),
-            specs=[layout.spec_path(name, v).as_posix() for v in module.versions],
-            clients=[layout.client_path(name, v).as_posix() for v in module.versions],
+            specs=[layout.spec_path(name, v) for v in module.versions],
+            clients=[layout.client_path(name, v) for v in module.versions],
             ws_versions=ws_versions,
-            asyncapi_specs=[layout.asyncapi_path(name, v).as_posix() for v in ws_versions],
-            ws_clients=[layout.ws_client_path(name, v).as_posix() for v in ws_versions],
+            asyncapi_specs=[layout.asyncapi_path(name, v) for v in ws_versions],
+            ws_clients=[layout.ws_client_path(name, v) for v in ws_versions],
             ws_generated=ws_generated,
         )
 
@@ -141,7 +149,7 @@ class ProjectTasks:
         """The module's own sources, without generated folders."""
         return [
             path
-            for path in self.imports.files_under(module.package_dir)
+            for path in self.imports.files_under(self._outputs(module).package_dir)
             if "_generated/" not in path
         ]
 
@@ -161,7 +169,7 @@ class ProjectTasks:
         """{N: ws/v<N>.py} for the module's declaration files, from the scan."""
         folder = f"{module.package_dir.as_posix()}/ws/"
         found = {}
-        for path in self.imports.files_under(module.package_dir / "ws"):
+        for path in self.imports.files_under(folder):
             name = path[len(folder) :]
             version = None if "/" in name else version_of(name)
             if version is not None:

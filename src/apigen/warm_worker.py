@@ -40,6 +40,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from apigen import gc_pause
 from apigen.user_errors import SHOW_TRACEBACK_ENV, UserError, as_user_error
 
 ENABLE_ENV = "APIGEN_WARM_WORKER"
@@ -216,6 +217,7 @@ def _answers(path: str) -> bool:
 
 def _detach_and_serve(path: str) -> None:
     """In the detached grandchild: drop the run's files and streams, bind, preload, serve."""
+    gc_pause.resume()  # forked while the run built its graph: the collector as usual here
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)

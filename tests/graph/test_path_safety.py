@@ -45,6 +45,7 @@ def test_an_accepted_module_name_only_names_files_inside_the_output_folders(
         (CLIENTS_DIR, layout.client_path(name, version)),
         (CLIENTS_DIR, layout.ws_client_path(name, version)),
     ]:
+        path = Path(path)
         assert path.parent == folder
         assert path.name.startswith(f"{name}_v{version}_")
         assert os.sep not in path.name and "\x00" not in path.name and ".." not in path.name
