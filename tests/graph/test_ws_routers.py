@@ -194,3 +194,36 @@ def test_output_does_not_depend_on_how_the_folder_is_named(
     by_relative = render_routers("datafeed", relative)
     by_absolute = render_routers("datafeed", PROJECT_ROOT / relative)
     assert list(by_relative.values()) == list(by_absolute.values())
+
+
+def test_an_edited_template_is_compiled_again_by_a_process_that_rendered_before(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Jinja environment is kept per process (a `doit -n` worker, the warm worker, renders
+    many modules): a template edited meanwhile must not be served from its compiled copy."""
+    import os
+    import shutil
+
+    from apigen.producers import ws_routers
+    from tests.support.doit_project import PROJECT_ROOT
+
+    templates = tmp_path / "templates"
+    shutil.copytree(ws_routers.TEMPLATES_DIR, templates)
+    monkeypatch.setattr(ws_routers, "TEMPLATES_DIR", templates)
+    ws_routers._environment.cache_clear()
+    monkeypatch.chdir(PROJECT_ROOT)
+    folder = Path("src/trading_api/modules/datafeed")
+    try:
+        before = ws_routers.render_routers("datafeed", folder)
+        assert ws_routers._environment() is ws_routers._environment()  # kept, not rebuilt
+        template = templates / "ws_router.py.jinja"
+        template.write_text("# edited\n" + template.read_text())
+        stat = template.stat()
+        os.utime(template, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+        after = ws_routers.render_routers("datafeed", folder)
+    finally:
+        ws_routers._environment.cache_clear()
+    routers = [path for path in before if path.name != "__init__.py"]
+    assert routers
+    for path in routers:
+        assert after[path] == "# edited\n" + before[path]
