@@ -30,6 +30,11 @@ class TargetsUnchanged:
         """What to record after the task succeeded."""
         return {VALUE_KEY: _states(task.targets)}
 
+    def __init__(self) -> None:
+        # Whether a target matched by its digest, its stat having changed (a fresh clone):
+        # the task is up to date, and its recorded states are worth refreshing.
+        self.stats_moved = False
+
     def __call__(self, task: Any, values: dict[str, Any]) -> bool | None:
         recorded = values.get(VALUE_KEY)
         if recorded is None:
@@ -37,10 +42,13 @@ class TargetsUnchanged:
         unchanged = True
         for target in task.targets:
             state = recorded.get(target)
-            if state is None or not _matches(target, state):
+            match = None if state is None else _match(target, state)
+            if not match:
                 if state is not None and _exists(target):
                     add_reason(task, f"output edited: {target}")
                 unchanged = False
+            elif match == BY_DIGEST:
+                self.stats_moved = True
         return unchanged
 
 
@@ -59,17 +67,21 @@ def _exists(target: str) -> bool:
     return os.path.lexists(target)
 
 
-def _matches(target: str, state: list[Any]) -> bool:
+BY_STAT, BY_DIGEST = "stat", "digest"
+
+
+def _match(target: str, state: list[Any]) -> str | None:
+    """How the target matches its recorded state (BY_STAT, BY_DIGEST), or None if it does not."""
     size, mtime_ns, digest = state
     try:
         stat = os.stat(target)
     except OSError:
-        return False
+        return None
     if stat.st_size != size:
-        return False
+        return None
     if stat.st_mtime_ns == mtime_ns:
-        return True
+        return BY_STAT
     try:
-        return bool(file_digest(target) == digest)
+        return BY_DIGEST if file_digest(target) == digest else None
     except OSError:  # e.g. replaced by a directory
-        return False
+        return None

@@ -37,7 +37,7 @@ from apigen.import_graph import ImportGraph
 from apigen.library_versions import environment_key, installed_versions
 from apigen.module_discovery import Discovery, ModuleSource, discover_modules, version_of
 from apigen.project_layout import ProjectLayout
-from apigen.task_state_prefetch import prefetch_task_states
+from apigen.task_states import prefetch_task_states
 from apigen.up_to_date import UpToDate
 from apigen.xxhash_checker import InputFiles
 

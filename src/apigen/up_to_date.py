@@ -27,6 +27,7 @@ from apigen.run_reasons import (
     reasons_of,
 )
 from apigen.target_guard import TargetsUnchanged
+from apigen.task_states import record_values
 from apigen.xxhash_checker import InputFiles
 
 INPUTS_KEY = "apigen:inputs"
@@ -58,6 +59,7 @@ class UpToDate:
         self.files = files or InputFiles()
         self.targets = TargetsUnchanged()
         self._inputs_state: list[str] | None = None
+        self._inputs_refreshed = False  # new stats, same bytes: see __call__
         self._reasons: list[str] = []
 
     def configure_task(self, task: Any) -> None:
@@ -91,6 +93,9 @@ class UpToDate:
         if task.targets:
             unchanged = self.targets(task, values) is not False and unchanged
         self._reasons = reasons_of(task)
+        if unchanged and (self._inputs_refreshed or self.targets.stats_moved):
+            # Same bytes under new stats: record the stats, or every run would hash again.
+            record_values(task.name, {**values, **self._values(task)})
         return unchanged
 
     def _check_inputs(self, task: Any, recorded: Any) -> bool:
@@ -104,7 +109,8 @@ class UpToDate:
         changed, removed = self.files.changes(recorded[1], current[1])
         # What the reporter (and doit's own file_dep check) calls the changed dependencies.
         task.dep_changed = changed
-        return not changed and not removed
+        self._inputs_refreshed = not changed and not removed
+        return self._inputs_refreshed
 
     def __repr__(self) -> str:  # `doit info TASK` lists the uptodate objects that said no
         why = "; ".join(self._reasons) or "inputs added or removed"

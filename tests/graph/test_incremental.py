@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 from pathlib import Path
@@ -93,6 +94,42 @@ def test_a_copy_with_new_mtimes_but_same_bytes_rebuilds_nothing(built_project: P
     run = run_doit(built_project, "generate")
     assert run.returncode == 0, run.output
     assert run.executed == set()
+
+
+def test_new_stats_with_same_bytes_are_recorded_once_so_later_runs_hash_nothing(
+    built_project: Path,
+) -> None:
+    """The run that finds new stats with the same bytes hashes those files to decide; it then
+    records the new stats (doit records a task's state only when it runs), or every later run
+    would hash them again."""
+    database = built_project / ".doit.db"
+    for path in built_project.rglob("*"):
+        if path.is_file() and ".doit.db" not in path.name and ".apigen-cache" not in str(path):
+            path.touch()
+    before = recorded_states(database)
+    run = run_doit(built_project, "generate")
+    assert run.returncode == 0 and run.executed == set(), run.output
+    refreshed = recorded_states(database)
+    assert refreshed.keys() == before.keys()
+    assert all(refreshed[task] != before[task] for task in before)
+    run = run_doit(built_project, "generate")
+    assert run.returncode == 0 and run.executed == set(), run.output
+    assert recorded_states(database) == refreshed  # nothing left to refresh
+
+
+def recorded_states(database: Path) -> dict[str, str]:
+    """Each task's recorded inputs and outputs, as the up-to-date checks saved them."""
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(database)) as connection:
+        rows = connection.execute("SELECT task_id, task_data FROM doit").fetchall()
+    states = {}
+    for task, data in rows:
+        values = json.loads(data).get("_values_:", {})
+        recorded = [values.get(key) for key in ("apigen:inputs", "apigen:targets")]
+        if any(recorded):
+            states[task] = json.dumps(recorded)
+    return states
 
 
 def test_a_generated_file_edited_by_hand_is_restored(built_project: Path) -> None:

@@ -1,5 +1,5 @@
 """What keeps a run's fixed costs down at a few hundred modules: doit's task states read in one
-query (apigen.task_state_prefetch) and the garbage collector kept off the graph
+query (apigen.task_states) and the garbage collector kept off the graph
 (apigen.gc_pause). Each is checked for what it promises, on doit's real objects."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from doit.task import Task
 from apigen import gc_pause
 from apigen.doit_config import doit_config
 from apigen.reporter import ExplainingReporter
-from apigen.task_state_prefetch import prefetch_task_states
+from apigen.task_states import prefetch_task_states
 
 STATES = {f"openapi:m{index}": {"apigen:settings": {"versions": [1, index]}} for index in range(40)}
 
