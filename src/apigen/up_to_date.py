@@ -27,7 +27,7 @@ from apigen.run_reasons import (
     reasons_of,
 )
 from apigen.target_guard import TargetsUnchanged
-from apigen.task_states import record_values
+from apigen.task_states import record_listing, record_values, recorded_listing
 from apigen.xxhash_checker import InputFiles
 
 INPUTS_KEY = "apigen:inputs"
@@ -58,7 +58,12 @@ class UpToDate:
         self.generated_inputs = generated_inputs or []
         self.files = files or InputFiles()
         self.targets = TargetsUnchanged()
-        self._inputs_state: list[str] | None = None
+        # The inputs as checked, before the task runs: a file edited while it runs reruns it
+        # next time. `_listing` is computed only when the key differs (or nothing is recorded).
+        self._state: str | None = None
+        self._key: str | None = None
+        self._listing: str | None = None
+        self._listing_recorded = False  # the recorded listing is the one of `_key`
         self._inputs_refreshed = False  # new stats, same bytes: see __call__
         self._reasons: list[str] = []
 
@@ -66,25 +71,31 @@ class UpToDate:
         task.value_savers.append(lambda: self._values(task))
 
     def _values(self, task: Any) -> dict[str, Any]:
+        """What to record: settings, the inputs' key and outputs' states in the task's values,
+        the inputs' listing in its own row (apigen.task_states), when it is not there yet."""
         values: dict[str, Any] = {SETTINGS_KEY: self.settings.settings}
         if self.inputs or self.generated_inputs:
-            # As checked before the task ran: a file edited while it ran reruns it next time.
-            values[INPUTS_KEY] = self._inputs_state or self._current_inputs(None)
+            if self._key is None:
+                self._measure()
+            if self._listing is None and not self._listing_recorded:
+                self._listing = self.files.listing(self._state or "", None)
+            values[INPUTS_KEY] = [self._key]
+            if self._listing is not None and not self._listing_recorded:
+                record_listing(task.name, self._listing)
         if task.targets:
             values.update(self.targets.values(task))
         return values
 
-    def _current_inputs(self, recorded: list[str] | None) -> list[str]:
-        state = self.files.state(self.inputs, self.generated_inputs)
-        key = self.files.key(state)
-        if recorded is not None and recorded[0] == key:
-            return recorded
-        return [key, self.files.listing(state, recorded[1] if recorded else None)]
+    def _measure(self) -> None:
+        self._state = self.files.state(self.inputs, self.generated_inputs)
+        self._key = self.files.key(self._state)
 
     def __call__(self, task: Any, values: dict[str, Any]) -> bool:
         if not values:
             add_reason(task, "new task")
-            self._inputs_state = self._current_inputs(None)
+            if self.inputs or self.generated_inputs:
+                self._measure()
+                self._listing = self.files.listing(self._state or "", None)
             self._reasons = ["new task"]
             return False
         unchanged = self.settings(task, values)
@@ -99,14 +110,32 @@ class UpToDate:
         return unchanged
 
     def _check_inputs(self, task: Any, recorded: Any) -> bool:
-        if not (isinstance(recorded, list) and len(recorded) == 2):
+        """`recorded` is `[key]` (the listing in its own row), or `[key, listing]` as apigen
+        recorded it before the listing had its own row."""
+        if not (
+            isinstance(recorded, list)
+            and len(recorded) in (1, 2)
+            and all(isinstance(part, str) for part in recorded)
+        ):
             add_reason(task, "inputs not recorded before (older apigen)")
-            self._inputs_state = self._current_inputs(None)
+            self._measure()
+            self._listing = self.files.listing(self._state or "", None)
             return False
-        current = self._inputs_state = self._current_inputs(recorded)
-        if current is recorded:
-            return True  # every input has the stat it had: the common case, one comparison
-        changed, removed = self.files.changes(recorded[1], current[1])
+        self._measure()
+        inline = recorded[1] if len(recorded) == 2 else None
+        if self._key == recorded[0]:
+            # Every input has the stat it had: the common case, one comparison.
+            if inline is None:
+                self._listing_recorded = True
+            else:
+                self._listing, self._inputs_refreshed = inline, True  # move it to its own row
+            return True
+        previous = inline if inline is not None else recorded_listing(task.name)
+        self._listing = self.files.listing(self._state or "", previous)
+        if previous is None:
+            add_reason(task, "input digests not recorded")
+            return False
+        changed, removed = self.files.changes(previous, self._listing)
         # What the reporter (and doit's own file_dep check) calls the changed dependencies.
         task.dep_changed = changed
         self._inputs_refreshed = not changed and not removed

@@ -117,6 +117,54 @@ def test_new_stats_with_same_bytes_are_recorded_once_so_later_runs_hash_nothing(
     assert recorded_states(database) == refreshed  # nothing left to refresh
 
 
+def test_a_lost_input_listing_only_makes_its_task_run(built_project: Path) -> None:
+    """Each task's input listing has its own row in .doit.db (apigen.task_states), read only
+    when the inputs' key changed; without it the task cannot tell what changed, so it runs."""
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(built_project / ".doit.db")) as connection:
+        connection.execute("DELETE FROM doit WHERE task_id = 'apigen:inputs:validate:broker'")
+        connection.commit()
+    append(built_project, BROKER_API, "\n# a comment\n")
+    run = run_doit(built_project, "generate")
+    assert run.returncode == 0, run.output
+    assert "validate:broker" in run.executed
+    assert "openapi:broker" in run.executed  # its listing is there: it says what changed
+    run = run_doit(built_project, "generate")
+    assert run.returncode == 0 and run.executed == set(), run.output
+
+
+def test_listings_recorded_inline_by_an_older_apigen_move_to_their_own_rows(
+    built_project: Path,
+) -> None:
+    import sqlite3
+
+    database = built_project / ".doit.db"
+    with contextlib.closing(sqlite3.connect(database)) as connection:
+        rows = dict(connection.execute("SELECT task_id, task_data FROM doit").fetchall())
+        for task, data in rows.items():
+            listing_row = rows.get(f"apigen:inputs:{task}")
+            if listing_row is None:
+                continue
+            state = json.loads(data)
+            state["_values_:"]["apigen:inputs"].append(json.loads(listing_row)["listing"])
+            connection.execute(
+                "UPDATE doit SET task_data = ? WHERE task_id = ?", (json.dumps(state), task)
+            )
+            connection.execute("DELETE FROM doit WHERE task_id = ?", (f"apigen:inputs:{task}",))
+        connection.commit()
+    legacy = recorded_states(database)
+    assert all(len(json.loads(state)[0]) == 2 for state in legacy.values())
+
+    run = run_doit(built_project, "generate")
+    assert run.returncode == 0 and run.executed == set(), run.output
+    migrated = recorded_states(database)
+    assert migrated.keys() == legacy.keys()
+    assert all(len(json.loads(state)[0]) == 1 for state in migrated.values())
+    run = run_doit(built_project, "generate")
+    assert run.returncode == 0 and run.executed == set(), run.output
+
+
 def recorded_states(database: Path) -> dict[str, str]:
     """Each task's recorded inputs and outputs, as the up-to-date checks saved them."""
     import sqlite3

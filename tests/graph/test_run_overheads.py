@@ -11,12 +11,13 @@ from typing import Any
 
 import pytest
 from doit.dependency import DbmDB, Dependency, JsonDB, SqliteDB
+from doit.globals import Globals
 from doit.task import Task
 
 from apigen import gc_pause
 from apigen.doit_config import doit_config
 from apigen.reporter import ExplainingReporter
-from apigen.task_states import prefetch_task_states
+from apigen.task_states import LISTING_ROW_PREFIX, prefetch_task_states, recorded_listing
 
 STATES = {f"openapi:m{index}": {"apigen:settings": {"versions": [1, index]}} for index in range(40)}
 
@@ -66,6 +67,25 @@ def test_every_task_state_is_read_in_one_query_and_reads_as_doit_reads_it(tmp_pa
     assert later_selects == []  # doit's one-SELECT-per-task reads no longer happen
     assert read == expected and all(read.values())
     manager.close()
+
+
+def test_input_listings_are_left_to_be_read_when_a_task_needs_one(tmp_path: Path) -> None:
+    database = tmp_path / ".doit.db"
+    recorded_database(database)
+    manager = Dependency(SqliteDB, str(database))
+    manager.backend.set(LISTING_ROW_PREFIX + "openapi:m1", "listing", "digest 1 2 src/a.py")
+    manager.close()
+
+    manager = Dependency(SqliteDB, str(database))
+    assert prefetch_task_states(manager) == len(STATES)
+    assert LISTING_ROW_PREFIX + "openapi:m1" not in manager.backend._cache
+    Globals.dep_manager = manager
+    try:
+        assert recorded_listing("openapi:m1") == "digest 1 2 src/a.py"
+        assert recorded_listing("openapi:m2") is None
+    finally:
+        Globals.dep_manager = None
+        manager.close()
 
 
 def test_states_this_run_already_holds_are_kept(tmp_path: Path) -> None:
