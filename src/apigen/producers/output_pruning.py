@@ -9,7 +9,7 @@ the current graph.
 from __future__ import annotations
 
 import os
-from pathlib import Path
+import posixpath
 
 from apigen.user_errors import user_facing
 
@@ -26,7 +26,8 @@ def stray_files(folders: list[str], expected: list[str]) -> list[str]:
             continue
         with entries:
             for entry in entries:
-                path = Path(folder, entry.name).as_posix()
+                # A plain join (`expected` holds posix paths): this check runs on every no-op.
+                path = posixpath.join(folder, entry.name)
                 # Dot files are atomic writers' temp files (a dead writer's are removed by the
                 # next write of their target: apigen.atomic_write), editors' swap files.
                 hidden = entry.name.startswith(".")
