@@ -9,7 +9,8 @@ with the warm worker off (each run pays its own imports, as in CI):
 
   cold          `doit generate` from clean, serial
   cold -n 2     the same with `doit -n 2`
-  no-op         `doit generate` with nothing to do
+  no-op         `doit generate` with nothing to do (best of 3), next to `python -c "import
+                doit"` (best of 3), the floor of any doit run, measured in the same minute
   module edit   one synthetic module's route added
   shared edit   a comment in the model every synthetic module imports (specs keep their bytes)
 
@@ -258,9 +259,12 @@ def add_synthetic_modules(project: Path, count: int) -> None:
             path.write_text(template.format(name=name, C=camel))
 
 
-def timed(project: Path, *args: str) -> tuple[float, int]:
-    """(seconds, peak RSS in MB) of `doit ARGS` in `project`; fails loudly."""
-    command = ["/usr/bin/time", "-f", "%M", sys.executable, "-m", "doit", *args]
+def timed(
+    project: Path, *args: str, python_args: tuple[str, ...] = ("-m", "doit")
+) -> tuple[float, int]:
+    """(seconds, peak RSS in MB) of `python -m doit ARGS` (or `python PYTHON_ARGS ARGS`) in
+    `project`; fails loudly."""
+    command = ["/usr/bin/time", "-f", "%M", sys.executable, *python_args, *args]
     env = doit_env(warm_worker=False)
     start = time.perf_counter()
     done = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
@@ -293,6 +297,10 @@ def measure(count: int) -> dict[str, float]:
         clean(project)
         results["cold"], results["peak_rss_mb"] = timed(project, "generate")
         results["noop"] = min(timed(project, "generate")[0] for _ in range(3))
+        # The floor under every doit run, measured in the same minute (the machine is noisy).
+        results["import_doit"] = min(
+            timed(project, python_args=("-c", "import doit"))[0] for _ in range(3)
+        )
         api = project / "src/trading_api/modules/s0/api/v1.py"
         edits = []
         for n in range(3):
@@ -307,14 +315,15 @@ def measure(count: int) -> dict[str, float]:
 
 def report(rows: list[dict[str, float]]) -> str:
     lines = [
-        "| modules | cold | cold -n 2 | per module (-n 2) | no-op | module edit | shared edit "
-        "| peak RSS |",
-        "|---|---|---|---|---|---|---|---|",
+        "| modules | cold | cold -n 2 | per module (-n 2) | no-op | `import doit` | module edit "
+        "| shared edit | peak RSS |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for row in rows:
         lines.append(
             f"| {row['modules']:.0f} | {row['cold']:.1f} s | {row['cold_parallel']:.1f} s | "
             f"{row['cold_parallel'] / row['modules']:.3f} s | {row['noop']:.2f} s | "
+            f"{row['import_doit']:.2f} s | "
             f"{row['module_edit']:.2f} s | {row['shared_edit']:.2f} s | "
             f"{row['peak_rss_mb']:.0f} MB |"
         )
