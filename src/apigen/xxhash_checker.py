@@ -91,6 +91,7 @@ class InputFiles:
         self._scanned = scanned or {}
         self._segments: dict[int, tuple[list[str], str]] = {}  # id -> (segment, its state)
         self._tokens: dict[str, str] = {}  # stable path -> its `mtime size path`
+        self._digests: dict[str, str] = {}  # `mtime size path` -> the file's digest
 
     @staticmethod
     def _token(path: str, stat: os.stat_result | None) -> str:
@@ -127,21 +128,23 @@ class InputFiles:
     def key(state: str) -> str:
         return xxhash.xxh3_64_hexdigest(state.encode())
 
-    @staticmethod
-    def listing(state: str, recorded: str | None) -> str:
+    def listing(self, state: str, recorded: str | None) -> str:
         """One `digest mtime size path` line per input, hashing only files whose stat is not
-        the one `recorded` (a previous listing) saw."""
+        the one `recorded` (a previous listing) saw, and each (path, stat) once per run: tasks
+        share most inputs, and a cold build lists every task's."""
         previous: dict[str, str] = {}
         if recorded:
             for line in recorded.split("\n"):
                 digest, _, token = line.partition(" ")
                 previous[token] = digest
+        hashed = self._digests
         lines = []
         for token in state.split("\n") if state else ():
-            known = previous.get(token)
+            known = previous.get(token) or hashed.get(token)
             if known is None:
                 mtime, _, path = token.split(" ", 2)
-                known = MISSING if mtime == "-1" else _digest_or_missing(path)
+                # Keyed by the whole token: the stat-first rule, as everywhere here.
+                known = hashed[token] = MISSING if mtime == "-1" else _digest_or_missing(path)
             lines.append(f"{known} {token}")
         return "\n".join(lines)
 

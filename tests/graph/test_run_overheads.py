@@ -142,3 +142,30 @@ def test_the_finished_run_is_frozen_so_shutdown_does_not_walk_it(
         reporter.complete_run()
     assert gc.get_freeze_count() > 0
     assert (tmp_path / "out").read_text().startswith("0 ran, 0 up to date")
+
+
+def test_a_run_hashes_each_input_file_once_however_many_tasks_list_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from apigen import xxhash_checker
+    from apigen.xxhash_checker import InputFiles, file_digest
+
+    paths = []
+    for name in ("a.py", "b.py", "c.py"):
+        (tmp_path / name).write_text(f"# {name}\n")
+        paths.append((tmp_path / name).as_posix())
+    hashed: list[str] = []
+
+    def counting_digest(path: str) -> str:
+        hashed.append(path)
+        return file_digest(path)
+
+    monkeypatch.setattr(xxhash_checker, "file_digest", counting_digest)
+    files = InputFiles()
+    first, second = [paths[0], paths[1]], [paths[1], paths[2]]
+    listings = [files.listing(files.state([segment], []), None) for segment in (first, second)]
+    assert sorted(hashed) == sorted(paths)  # b.py, in both tasks' inputs, hashed once
+    for listing, segment in zip(listings, (first, second), strict=True):
+        assert [line.split(" ")[0] for line in listing.split("\n")] == [
+            file_digest(path) for path in segment
+        ]
