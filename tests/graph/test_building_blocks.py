@@ -281,7 +281,7 @@ def test_app_specs_reuse_unchanged_parts_text(
         assert Path(outputs[1]).read_text() == canonical_json(merged)
 
     build_and_check()
-    assert merged_specs.INDEX_FILE.is_file()
+    assert all(merged_specs.cache_file(kind).is_file() for kind in parts)
     broker = Path(parts["openapi"]["broker"])
     document = json.loads(broker.read_text())
     document["paths"]["/extra"] = {
@@ -297,5 +297,6 @@ def test_app_specs_reuse_unchanged_parts_text(
     build_and_check()
     Path(outputs[0]).write_text(Path(outputs[0]).read_text().replace("broker", "BROKER"))
     build_and_check()
-    merged_specs.INDEX_FILE.write_text('{"openapi": {"spans": [1, 2]}, "asyncapi": 3}')
+    for kind in parts:
+        merged_specs.cache_file(kind).write_text('{"openapi": {"spans": [1, 2]}, "asyncapi": 3}')
     build_and_check()

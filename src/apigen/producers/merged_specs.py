@@ -4,6 +4,16 @@ Keys of the `documents` mapping name the parts (e.g. "broker", or "datafeed_v2" 
 several versions); they appear in error messages and prefix channel and operation ids. A component
 two parts define identically is shared; defined differently, it is an error naming both parts,
 because a merged document cannot hold two meanings under one name (docs/asyncapi-and-ws-client.md).
+
+A merge is two steps. Each part is first *prepared* on its own (`_prepare_openapi`,
+`_prepare_asyncapi`): its paths put under its server path, its operation ids (OpenAPI) or its
+channel and operation names (AsyncAPI) prefixed with its key, the `$ref`s into them renamed; this
+depends on the part's key and document alone. The prepared parts are then *combined*: entries
+collected in part order, components merged, collisions found. `write_app_specs` keeps each
+part's prepared form in `.apigen-cache/`, keyed by its file's stat (`_PartsCache`): after an
+edit only the changed parts are read, parsed and prepared again, and a document none of whose
+parts changed is not merged again at all. A merged document is always validated whole before
+it is written.
 """
 
 from __future__ import annotations
@@ -11,17 +21,22 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import marshal
+import os
 import re
+import sys
+import time
 from collections.abc import Callable, Mapping
 from json.encoder import encode_basestring
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
-from apigen.atomic_write import write_text_if_changed
+from apigen.atomic_write import write_if_changed
+from apigen.findings import Finding
 from apigen.project_layout import CACHE_DIR
 from apigen.spec_json import encoded_at, json_key
-from apigen.spec_validation import validate_document
+from apigen.spec_validation import SCHEMA_FILES, validate_document
 from apigen.user_errors import UserError, user_facing
 
 _KEY = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
@@ -35,17 +50,17 @@ class _Merger:
     def __init__(self, kind: str) -> None:
         self._kind = kind
         self.items: JsonObject = {}
-        self._owners: dict[str, str] = {}
+        self.owners: dict[str, str] = {}  # name -> the part whose definition `items` holds
 
     def add(self, owner: str, name: str, value: Any) -> None:
         if name not in self.items:
             self.items[name] = value
-            self._owners[name] = owner
+            self.owners[name] = owner
         elif self.items[name] != value:
             raise UserError.at(
                 None,
                 None,
-                f"{self._kind} '{name}' is defined differently by {self._owners[name]} and "
+                f"{self._kind} '{name}' is defined differently by {self.owners[name]} and "
                 f"{owner}; rename it in one of them (component names must be unique across "
                 "the app)",
             )
@@ -67,38 +82,11 @@ def merge_openapi(
     `texts`: the documents' JSON texts, when known; a part whose text holds no reference into
     `#/paths/` is not walked to rename them (FastAPI writes none)."""
     _check_keys(documents)
-    merged: JsonObject = {"openapi": _same(documents, "openapi", "OpenAPI version")}
-    merged["info"] = _info(documents, title, version)
-    dialect = {doc.get("jsonSchemaDialect") for doc in documents.values()} - {None}
-    if len(dialect) > 1:
-        raise UserError.at(None, None, f"the documents use different jsonSchemaDialect: {dialect}")
-    if dialect:
-        merged["jsonSchemaDialect"] = dialect.pop()
-    paths = _Merger("path")
-    webhooks = _Merger("webhook")
-    tags = _Merger("tag")
-    components: dict[str, _Merger] = {}
-    for key, document in documents.items():
-        prefix = _server_path(key, document)
-        renamed = {path: prefix + path for path in document.get("paths", {})}
-        if _may_refer(texts, key, ("#/paths/",)):
-            document = _rewrite_document_refs(document, _path_ref_renames(renamed), ("#/paths/",))
-        security = document.get("security")
-        for path, item in document.get("paths", {}).items():
-            paths.add(key, renamed[path], _prefix_operation_ids(key, item, security))
-        for name, item in document.get("webhooks", {}).items():
-            webhooks.add(key, name, _prefix_operation_ids(key, item, security))
-        for tag in document.get("tags", []):
-            tags.add(key, tag["name"], tag)
-        _merge_components(key, document, components)
-    merged["paths"] = paths.items
-    if webhooks.items:
-        merged["webhooks"] = webhooks.items
-    if components:
-        merged["components"] = {section: m.sorted() for section, m in components.items()}
-    if tags.items:
-        merged["tags"] = list(tags.items.values())
-    return merged
+    prepared = {
+        key: _prepare_openapi(key, document, None if texts is None else texts.get(key))
+        for key, document in documents.items()
+    }
+    return _combine_openapi(prepared, title, version)[0]
 
 
 def merge_asyncapi(
@@ -111,9 +99,118 @@ def merge_asyncapi(
     """One AsyncAPI 3 document: channel and operation ids prefixed with the part's key
     (`datafeed.bars`, `datafeed.bars.subscribe`), servers and components merged."""
     _check_keys(documents)
-    merged: JsonObject = {"asyncapi": _same(documents, "asyncapi", "AsyncAPI version")}
-    merged["info"] = _info(documents, title, version)
-    content_types = {doc.get("defaultContentType") for doc in documents.values()}
+    prepared = {
+        key: _prepare_asyncapi(key, document, None if texts is None else texts.get(key))
+        for key, document in documents.items()
+    }
+    return _combine_asyncapi(prepared, title, version)[0]
+
+
+# A prepared part is made of JSON values only (so that `marshal` can keep it): "head", the
+# document's fields the combine step compares across parts; the part's own entries, renamed;
+# for OpenAPI, "error": the findings the part's turn in the combine step raises, or None.
+Owners = dict[str, dict[str, str]]  # section -> entry name -> key of the part it comes from
+_OPENAPI_HEAD = ("openapi", "info", "jsonSchemaDialect")
+_ASYNCAPI_HEAD = ("asyncapi", "info", "defaultContentType")
+
+
+def _prepare_openapi(key: str, document: JsonObject, text: str | None) -> JsonObject:
+    """The part under its server path, its operation ids prefixed with `key`, the `$ref`s into
+    its paths renamed, its top-level security requirement copied to its operations."""
+    head = {field: document[field] for field in _OPENAPI_HEAD if field in document}
+    try:
+        prefix = _server_path(key, document)
+    except UserError as error:  # raised in the part's turn, as a merge of the documents did
+        return {"head": head, "error": [list(finding) for finding in error.findings]}
+    renamed = {path: prefix + path for path in document.get("paths", {})}
+    if _may_refer(text, ("#/paths/",)):
+        document = _rewrite_document_refs(document, _path_ref_renames(renamed), ("#/paths/",))
+    security = document.get("security")
+    return {
+        "head": head,
+        "error": None,
+        "paths": {
+            renamed[path]: _prefix_operation_ids(key, item, security)
+            for path, item in document.get("paths", {}).items()
+        },
+        "webhooks": {
+            name: _prefix_operation_ids(key, item, security)
+            for name, item in document.get("webhooks", {}).items()
+        },
+        "tags": document.get("tags", []),
+        "components": document.get("components", {}),
+    }
+
+
+def _combine_openapi(
+    parts: Mapping[str, JsonObject], title: str, version: str | None
+) -> tuple[JsonObject, Owners]:
+    """The merged document of the prepared parts, and which part each owned entry comes from."""
+    _check_keys(parts)
+    heads = {key: part["head"] for key, part in parts.items()}
+    merged: JsonObject = {"openapi": _same(heads, "openapi", "OpenAPI version")}
+    merged["info"] = _info(heads, title, version)
+    dialect = {head.get("jsonSchemaDialect") for head in heads.values()} - {None}
+    if len(dialect) > 1:
+        raise UserError.at(None, None, f"the documents use different jsonSchemaDialect: {dialect}")
+    if dialect:
+        merged["jsonSchemaDialect"] = dialect.pop()
+    paths = _Merger("path")
+    webhooks = _Merger("webhook")
+    tags = _Merger("tag")
+    components: dict[str, _Merger] = {}
+    for key, part in parts.items():
+        if part["error"]:
+            raise UserError(Finding(*finding) for finding in part["error"])
+        for path, item in part["paths"].items():
+            paths.add(key, path, item)
+        for name, item in part["webhooks"].items():
+            webhooks.add(key, name, item)
+        for tag in part["tags"]:
+            tags.add(key, tag["name"], tag)
+        _merge_components(key, part, components)
+    merged["paths"] = paths.items
+    if webhooks.items:
+        merged["webhooks"] = webhooks.items
+    if components:
+        merged["components"] = {section: m.sorted() for section, m in components.items()}
+    if tags.items:
+        merged["tags"] = list(tags.items.values())
+    owners = {"paths": paths.owners, "webhooks": webhooks.owners, "tags": tags.owners}
+    owners.update({f"components/{section}": m.owners for section, m in components.items()})
+    return merged, owners
+
+
+def _prepare_asyncapi(key: str, document: JsonObject, text: str | None) -> JsonObject:
+    """The part's channels and operations named `<key>.<name>`, the `$ref`s into them renamed."""
+    head = {field: document[field] for field in _ASYNCAPI_HEAD if field in document}
+    pointers = {
+        f"#/{section}/{_escape(name)}": f"#/{section}/{_escape(f'{key}.{name}')}"
+        for section in ("channels", "operations")
+        for name in document.get(section, {})
+    }
+    if _may_refer(text, ("#/channels/", "#/operations/")):
+        document = _rewrite_document_refs(
+            document, _pointer_renames(pointers), ("#/channels/", "#/operations/")
+        )
+    return {
+        "head": head,
+        "servers": document.get("servers", {}),
+        "channels": {f"{key}.{name}": c for name, c in document.get("channels", {}).items()},
+        "operations": {f"{key}.{name}": o for name, o in document.get("operations", {}).items()},
+        "components": document.get("components", {}),
+    }
+
+
+def _combine_asyncapi(
+    parts: Mapping[str, JsonObject], title: str, version: str | None
+) -> tuple[JsonObject, Owners]:
+    """The merged document of the prepared parts, and which part each owned entry comes from."""
+    _check_keys(parts)
+    heads = {key: part["head"] for key, part in parts.items()}
+    merged: JsonObject = {"asyncapi": _same(heads, "asyncapi", "AsyncAPI version")}
+    merged["info"] = _info(heads, title, version)
+    content_types = {head.get("defaultContentType") for head in heads.values()}
     if len(content_types) > 1:
         found = ", ".join(sorted(map(str, content_types)))
         raise UserError.at(None, None, f"the documents use different defaultContentType: {found}")
@@ -123,31 +220,25 @@ def merge_asyncapi(
     servers = _Merger("server")
     channels: JsonObject = {}
     operations: JsonObject = {}
+    owners: Owners = {"channels": {}, "operations": {}}
     components: dict[str, _Merger] = {}
-    for key, document in documents.items():
-        pointers = {
-            f"#/{section}/{_escape(name)}": f"#/{section}/{_escape(f'{key}.{name}')}"
-            for section in ("channels", "operations")
-            for name in document.get(section, {})
-        }
-        if _may_refer(texts, key, ("#/channels/", "#/operations/")):
-            document = _rewrite_document_refs(
-                document, _pointer_renames(pointers), ("#/channels/", "#/operations/")
-            )
-        for name, server in document.get("servers", {}).items():
+    for key, part in parts.items():
+        for name, server in part["servers"].items():
             servers.add(key, name, server)
-        channels.update({f"{key}.{name}": c for name, c in document.get("channels", {}).items()})
-        operations.update(
-            {f"{key}.{name}": op for name, op in document.get("operations", {}).items()}
-        )
-        _merge_components(key, document, components)
+        channels.update(part["channels"])
+        operations.update(part["operations"])
+        owners["channels"].update(dict.fromkeys(part["channels"], key))
+        owners["operations"].update(dict.fromkeys(part["operations"], key))
+        _merge_components(key, part, components)
     if servers.items:
         merged["servers"] = servers.items
     merged["channels"] = channels
     merged["operations"] = operations
     if components:
         merged["components"] = {section: m.sorted() for section, m in components.items()}
-    return merged
+    owners["servers"] = servers.owners
+    owners.update({f"components/{section}": m.owners for section, m in components.items()})
+    return merged, owners
 
 
 def _check_keys(documents: Mapping[str, JsonObject]) -> None:
@@ -238,10 +329,9 @@ def _pointer_renames(pointers: Mapping[str, str]) -> Callable[[str], str]:
     return rename
 
 
-def _may_refer(texts: Mapping[str, str] | None, key: str, pointers: tuple[str, ...]) -> bool:
-    """Whether the part's JSON text may hold a `$ref` starting with one of `pointers`. Without
+def _may_refer(text: str | None, pointers: tuple[str, ...]) -> bool:
+    """Whether a part's JSON text may hold a `$ref` starting with one of `pointers`. Without
     its text, or with escapes in it (`\\/`, `\\u...`) that could spell one, assume so."""
-    text = None if texts is None else texts.get(key)
     if text is None or "\\/" in text or "\\u" in text:
         return True
     return any(pointer in text for pointer in pointers)
@@ -307,44 +397,27 @@ _OWNED_SECTIONS = frozenset({"paths", "webhooks", "servers", "channels", "operat
 Spans = dict[str, dict[str, list[int]]]  # section -> entry name -> [start, end] in the text
 
 
-def _owners(documents: Mapping[str, JsonObject]) -> dict[str, dict[str, str]]:
-    """section -> entry name -> key of the part whose value the merged document holds (the first
-    part defining it; for channels and operations, named after their part, that part)."""
-    owners: dict[str, dict[str, str]] = {}
-    for key, document in documents.items():
-        if "openapi" in document:
-            prefix = _server_path(key, document)
-            for path in document.get("paths", {}):
-                owners.setdefault("paths", {}).setdefault(prefix + path, key)
-            for name in document.get("webhooks", {}):
-                owners.setdefault("webhooks", {}).setdefault(name, key)
-        else:
-            for name in document.get("servers", {}):
-                owners.setdefault("servers", {}).setdefault(name, key)
-            for section in ("channels", "operations"):
-                for name in document.get(section, {}):
-                    owners.setdefault(section, {})[f"{key}.{name}"] = key
-        for tag in document.get("tags", []):
-            if isinstance(tag, dict):
-                owners.setdefault("tags", {}).setdefault(str(tag.get("name")), key)
-        for section, definitions in document.get("components", {}).items():
-            for name in definitions:
-                owners.setdefault(f"components/{section}", {}).setdefault(name, key)
-    return owners
+class PreviousOutput(NamedTuple):
+    """The merged document written last time, for `assemble_json` to copy entries from."""
+
+    text: str
+    spans: Spans  # where each owned entry lay in it
+    owners: Owners  # which part each one came from
+    unchanged: set[str]  # the parts whose documents are the same now
 
 
 def assemble_json(
-    merged: JsonObject,
-    owners: dict[str, dict[str, str]],
-    reuse: Callable[[str, str, str], str | None],
+    merged: JsonObject, owners: Owners, previous: PreviousOutput | None = None
 ) -> tuple[str, Spans]:
-    """`canonical_json(merged)` (byte for byte: tests check it), with each entry of an owned section
-    taken from `reuse(section, owner, name)` when it gives one (the entry's text from the
-    previous run, for an owner whose document did not change) instead of encoded again; and
-    where each owned entry now lies in the text."""
+    """`canonical_json(merged)` (byte for byte: tests check it), and where each owned entry lies
+    in it. An entry whose part is unchanged since `previous` and whose part it came from then
+    too (two parts may define a component alike, with their keys in another order) is copied
+    from the previous text instead of encoded again; consecutive ones in one stretch."""
     out: list[str] = []
     position = 0
     spans: Spans = {}
+    old_text = "" if previous is None else previous.text
+    unchanged = set() if previous is None else previous.unchanged
 
     def put(text: str) -> None:
         nonlocal position
@@ -352,11 +425,16 @@ def assemble_json(
         position += len(text)
 
     def entries(section: str, container: Any, indent: str) -> None:
+        nonlocal position
         inner = indent + "  "
         is_list = isinstance(container, list)
         put("[\n" if is_list else "{\n")
         section_owners = owners.get(section, {})
         section_spans = spans.setdefault(section, {})
+        old_spans = {} if previous is None else previous.spans.get(section, {})
+        old_owners = {} if previous is None else previous.owners.get(section, {})
+        # The stretch of the old text being copied: [start, end), at `copy_at` in the new one.
+        start = end = copy_at = -1
         items = (
             (
                 (str(item.get("name")) if isinstance(item, dict) else None, item)
@@ -366,16 +444,38 @@ def assemble_json(
             else container.items()
         )
         for index, (name, item) in enumerate(items):
-            if index:
-                put(",\n")
             owner = section_owners.get(name) if isinstance(name, str) else None
-            text = None if owner is None else reuse(section, owner, name)
-            if text is None:
-                head = "" if is_list else (json_key(name) + ": ")
-                text = inner + head + encoded_at(item, inner)
+            span = None
+            if owner in unchanged and old_owners.get(name) == owner:
+                span = old_spans.get(name)
+            if (
+                span is not None
+                and start >= 0
+                and span[0] == end + 2
+                and old_text.startswith(",\n", end)
+            ):
+                # Right after the stretch in the old text as it is in the new: extend it.
+                position += span[1] - end
+                end = span[1]
+            else:
+                if start >= 0:
+                    out.append(old_text[start:end])
+                    start = -1
+                if index:
+                    put(",\n")
+                if span is not None:
+                    start, end, copy_at = span[0], span[1], position
+                    position += end - start
+            if span is not None:
+                section_spans[name] = [copy_at + span[0] - start, copy_at + span[1] - start]
+                continue
+            head = "" if is_list else (json_key(name) + ": ")
+            text = inner + head + encoded_at(item, inner)
             if owner is not None:
                 section_spans[name] = [position, position + len(text)]
             put(text)
+        if start >= 0:
+            out.append(old_text[start:end])
         put("\n" + indent + ("]" if is_list else "}"))
 
     put("{\n")
@@ -402,60 +502,30 @@ def assemble_json(
     return "".join(out), spans
 
 
-def _tag_name(item: Any) -> str | None:
-    return str(item.get("name")) if isinstance(item, dict) else None
-
-
-class _PreviousOutput:
-    """The merged document written last time and where each part's entries lie in it, from the
-    index in `.apigen-cache/` (only speed: used when the output file is byte for byte what the
-    index describes and this code is the code that wrote it)."""
-
-    def __init__(self, index: Any, output: Path, digests: Mapping[str, str]) -> None:
-        self.text = ""
-        self.spans: Spans = {}
-        self.unchanged: set[str] = set()
-        if not isinstance(index, dict) or index.get("code") != _code_digest():
-            return
-        try:
-            text = output.read_text(encoding="utf-8")
-        except (OSError, ValueError):
-            return
-        spans, parts = index.get("spans"), index.get("parts")
-        if index.get("output") != _digest(text) or not isinstance(spans, dict):
-            return
-        if not isinstance(parts, dict):
-            return
-        self.text, self.spans = text, spans
-        self.unchanged = {key for key, digest in digests.items() if parts.get(key) == digest}
-
-    def reuse(self, section: str, owner: str, name: str) -> str | None:
-        if owner not in self.unchanged:
-            return None
-        span = self.spans.get(section, {}).get(name)
-        if not (isinstance(span, list) and len(span) == 2):
-            return None
-        start, end = span
-        if not (isinstance(start, int) and isinstance(end, int) and 0 <= start <= end):
-            return None
-        return self.text[start:end] if end <= len(self.text) else None
-
-
-def _digest(text: str) -> str:
+def _digest(data: bytes) -> str:
     import xxhash
 
-    return str(xxhash.xxh3_128_hexdigest(text.encode("utf-8")))
+    return str(xxhash.xxh3_128_hexdigest(data))
 
 
 @functools.cache
 def _code_digest() -> str:
-    """The code that shapes a merged document's text: this module and the JSON writer's."""
+    """What shapes a merged document's text and decides that it is valid: this module, the
+    JSON writer's and the specification schemas."""
     from apigen import spec_json
 
-    return _digest(Path(__file__).read_text("utf-8") + Path(spec_json.__file__).read_text("utf-8"))
+    files = [Path(__file__), Path(spec_json.__file__), *SCHEMA_FILES.values()]
+    return _digest(b"\0".join(path.read_bytes() for path in files))
 
 
-INDEX_FILE = CACHE_DIR / "app-specs.json"
+_TITLES = {"openapi": "Trading API", "asyncapi": "Trading WebSocket API"}
+_PREPARE = {"openapi": _prepare_openapi, "asyncapi": _prepare_asyncapi}
+_COMBINE = {"openapi": _combine_openapi, "asyncapi": _combine_asyncapi}
+
+
+def cache_file(kind: str) -> Path:
+    """Where write_app_specs keeps what it made of each part of `kind` (see `_PartsCache`)."""
+    return CACHE_DIR / f"app-specs-{kind}.marshal"
 
 
 @user_facing
@@ -464,49 +534,189 @@ def write_app_specs(
 ) -> None:
     """doit action for app_specs: {part key: spec file} in, the two merged documents out.
 
-    Only the parts whose documents changed since the last run are encoded again: the other
-    entries' text is copied from the previous output (see `assemble_json`)."""
+    Only the parts whose files changed since the last run are read, parsed and prepared again;
+    only their entries are encoded again (the other entries' text is copied from the previous
+    output, see `assemble_json`); a document none of whose parts changed is left alone."""
     openapi_output, asyncapi_output = outputs
-    previous = _read_index()
-    index: dict[str, Any] = {}
-    texts, documents = _load(openapi_parts)
-    merged_openapi = merge_openapi(documents, title="Trading API", texts=texts)
+    _write_merged("openapi", openapi_parts, Path(openapi_output))
+    if asyncapi_parts:
+        _write_merged("asyncapi", asyncapi_parts, Path(asyncapi_output))
+
+
+# A part file whose mtime is this close to the moment it was read could still change within the
+# same timestamp tick without its stat showing it: its stat is not recorded, so the next run
+# reads it again (and finds it unchanged by its digest). 2 s: coarse (FAT) timestamps.
+_RACY_NS = 2_000_000_000
+PartState = tuple[str, int | None, int, str]  # path, mtime_ns (None: racy), size, digest
+
+
+def _write_merged(kind: str, parts: dict[str, str], output: Path) -> None:
+    """Merge, validate and write the document of `kind`, preparing only the parts that changed."""
+    cache = _PartsCache.read(cache_file(kind))
+    # A part is unchanged when its file's stat is the one recorded (docs/architecture.md, "Up
+    # to date, exactly"), or else when its bytes have the digest recorded.
+    states: dict[str, PartState] = {}
+    contents: dict[str, bytes] = {}
+    now = time.time_ns()
+    for key, path in parts.items():
+        stat = os.stat(path)  # before reading: a later edit shows as another stat
+        known = cache.parts.get(key)
+        if known is not None and known[:3] == (path, stat.st_mtime_ns, stat.st_size):
+            states[key] = known
+            continue
+        contents[key] = content = Path(path).read_bytes()
+        mtime = stat.st_mtime_ns if now - stat.st_mtime_ns >= _RACY_NS else None
+        states[key] = (path, mtime, stat.st_size, _digest(content))
+    unchanged = {
+        key
+        for key, state in states.items()
+        if (known := cache.parts.get(key)) is not None
+        and (known[0], known[3]) == (state[0], state[3])
+    }
+    try:
+        previous_output: bytes | None = output.read_bytes()
+    except OSError:
+        previous_output = None
+    previous_digest = None if previous_output is None else _digest(previous_output)
+    if (
+        len(unchanged) == len(parts)
+        and list(cache.parts) == list(parts)
+        and previous_digest is not None
+        and previous_digest == cache.output
+    ):
+        # The output is what this code made of exactly these parts: nothing to do. Files read
+        # although their bytes had not changed (touched, restored from a CI cache) have their
+        # new stat recorded, or every run would read them again; not just for racy ones settled
+        # (a few files, written last): rewriting the whole cache would cost more.
+        if any(cache.parts[key][1] is not None for key in contents):
+            cache.write_again(states)
+        return
+    body = cache.body()
+    before: dict[str, JsonObject] = {} if body is None else body["prepared"]
+    unchanged &= before.keys()
+    for key, path in parts.items():
+        if key not in unchanged and key not in contents:
+            contents[key] = content = Path(path).read_bytes()
+            states[key] = (*states[key][:3], _digest(content))
+    prepare = _PREPARE[kind]
+    prepared: dict[str, JsonObject] = {}
+    for key in parts:
+        if key in unchanged:
+            prepared[key] = before[key]
+        else:
+            text = contents[key].decode("utf-8")
+            prepared[key] = prepare(key, json.loads(text), text)
+    merged, owners = _COMBINE[kind](prepared, _TITLES[kind], None)
     # Valid parts can still merge into an invalid whole (a merging bug of ours, or paths that
     # collide): never write one.
-    validate_document(Path(openapi_output), merged_openapi)
-    index["openapi"] = _write(openapi_output, merged_openapi, documents, texts, previous)
-    if asyncapi_parts:
-        texts, documents = _load(asyncapi_parts)
-        merged_asyncapi = merge_asyncapi(documents, title="Trading WebSocket API", texts=texts)
-        validate_document(Path(asyncapi_output), merged_asyncapi)
-        index["asyncapi"] = _write(asyncapi_output, merged_asyncapi, documents, texts, previous)
-    with contextlib.suppress(OSError):  # a cache we cannot write only costs speed
-        write_text_if_changed(INDEX_FILE, json.dumps(index))
+    validate_document(output, merged)
+    previous = None
+    if body is not None and previous_output is not None and previous_digest == cache.output:
+        old = previous_output.decode("utf-8")
+        previous = PreviousOutput(old, body["spans"], body["owners"], unchanged)
+    text, spans = assemble_json(merged, owners, previous)
+    data = text.encode("utf-8")
+    write_if_changed(output, data)
+    cache.write(states, _digest(data), {"prepared": prepared, "spans": spans, "owners": owners})
 
 
-def _write(
-    output: str,
-    merged: JsonObject,
-    documents: Mapping[str, JsonObject],
-    texts: Mapping[str, str],
-    previous: dict[str, Any],
-) -> dict[str, Any]:
-    digests = {key: _digest(text) for key, text in texts.items()}
-    kind = "openapi" if "openapi" in merged else "asyncapi"
-    last = _PreviousOutput(previous.get(kind), Path(output), digests)
-    text, spans = assemble_json(merged, _owners(documents), last.reuse)
-    write_text_if_changed(Path(output), text)
-    return {"code": _code_digest(), "output": _digest(text), "parts": digests, "spans": spans}
+class _PartsCache:
+    """What write_app_specs made of each part of one kind last time, and of the whole: in
+    `.apigen-cache/app-specs-<kind>.marshal`, only speed.
 
+    The file is one line `<format> <python> <code digest> <header length> <header digest>`, a
+    marshal header {"parts": [[key, path, mtime_ns or None, size, digest of the bytes], ...],
+    "output": digest of the output written, "body": [length, digest]}, and a marshal body
+    {"prepared": {key: prepared part}, "spans": where each owned entry lies in the output,
+    "owners": which part each one came from}. A file written by other code or another Python, or
+    whose header does not match its digest (truncated, garbage), reads as empty; a body that does
+    not match its digest is not used: the parts are then all read and prepared, and the output
+    encoded in full. marshal holds JSON values only and, unlike pickle, runs no code when it
+    loads them (a cache restored from CI is data)."""
 
-def _read_index() -> dict[str, Any]:
-    try:
-        index = json.loads(INDEX_FILE.read_bytes())
-    except (OSError, ValueError):
-        return {}
-    return index if isinstance(index, dict) else {}
+    FORMAT = b"apigen-app-specs-1"
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.parts: dict[str, PartState] = {}
+        self.output: str | None = None
+        self._body = b""
+        self._body_digest = ""
+
+    @staticmethod
+    def _version() -> bytes:
+        return f"{sys.implementation.name}-{sys.hexversion:x}-{marshal.version}".encode()
+
+    @classmethod
+    def read(cls, path: Path) -> _PartsCache:
+        cache = cls(path)
+        with contextlib.suppress(OSError, ValueError, TypeError, EOFError, LookupError):
+            cache._load(path.read_bytes())
+        return cache
+
+    def _load(self, data: bytes) -> None:
+        end = data.find(b"\n", 0, 512)
+        fields = data[:end].split(b" ") if end > 0 else []
+        expected = [self.FORMAT, self._version(), _code_digest().encode()]
+        if len(fields) != 5 or fields[:3] != expected:
+            return
+        header_end = end + 1 + int(fields[3])
+        header = data[end + 1 : header_end]
+        if len(header) != int(fields[3]) or _digest(header) != fields[4].decode():
+            return
+        index = marshal.loads(header)
+        (length, body_digest), output = index["body"], index["output"]
+        body = data[header_end:]
+        if len(body) != length:
+            return
+        parts = {}
+        for key, path, mtime, size, digest in index["parts"]:
+            parts[key] = (path, mtime, size, digest)
+        self.parts, self.output = parts, output
+        self._body, self._body_digest = body, body_digest
+
+    def body(self) -> dict[str, Any] | None:
+        """The body, or None when it does not check out."""
+        if not self._body or _digest(self._body) != self._body_digest:
+            return None
+        with contextlib.suppress(ValueError, TypeError, EOFError):
+            body = marshal.loads(self._body)
+            if isinstance(body, dict) and body.keys() >= {"prepared", "spans", "owners"}:
+                return body
+        return None
+
+    def write(self, states: dict[str, PartState], output: str, body: dict[str, Any]) -> None:
+        try:
+            data = marshal.dumps(body)
+        except ValueError:  # not JSON values only: cannot happen, and would only cost speed
+            return
+        self._write(states, output, data, _digest(data))
+
+    def write_again(self, states: dict[str, PartState]) -> None:
+        """The same output and body (with the digest it was read with: a body that does not
+        check out must stay so), the parts' states as they are now."""
+        if self.output is not None:
+            self._write(states, self.output, self._body, self._body_digest)
+
+    def _write(
+        self, states: dict[str, PartState], output: str, body: bytes, body_digest: str
+    ) -> None:
+        parts = [[key, *state] for key, state in states.items()]
+        header = marshal.dumps({"parts": parts, "output": output, "body": [len(body), body_digest]})
+        line = b" ".join(
+            [
+                self.FORMAT,
+                self._version(),
+                _code_digest().encode(),
+                b"%d" % len(header),
+                _digest(header).encode(),
+            ]
+        )
+        with contextlib.suppress(OSError):  # a cache we cannot write only costs speed
+            write_if_changed(self.path, line + b"\n" + header + body)
 
 
 def _load(parts: dict[str, str]) -> tuple[dict[str, str], dict[str, JsonObject]]:
+    """The parts' texts and documents (tests compare with a merge of them)."""
     texts = {key: Path(path).read_text(encoding="utf-8") for key, path in parts.items()}
     return texts, {key: json.loads(text) for key, text in texts.items()}
