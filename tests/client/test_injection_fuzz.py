@@ -114,8 +114,8 @@ TAMPERED = {
     "wrong enum value": ('BUY = "buy"', 'BUY = "bought"'),
     "wrong default": ("qty: int = 1", "qty: int = 2"),
     "wrong wire name": (
-        'validation_alias="clientId", serialization_alias="clientId"',
-        'validation_alias="client_id", serialization_alias="client_id"',
+        'validation_alias="clientId",\n        serialization_alias="clientId",',
+        'validation_alias="client_id",\n        serialization_alias="client_id",',
     ),
     "wrong path": ('"/orders/" + _path_value', '"/order/" + _path_value'),
     "wrong docstring": ('"""An order."""', '"""An order. Run os.system."""'),

@@ -1,4 +1,8 @@
-"""Render a `ClientModule` with the Jinja templates; black formats it chunk by chunk, in-process."""
+"""Render a `ClientModule` with the Jinja templates; black formats it chunk by chunk, in-process.
+
+The templates write black's layout themselves wherever a construct can grow past 100 columns
+(`bracketed`), so black only meets the chunks they cannot predict (formatter.py).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ import jinja2
 from markupsafe import Markup
 
 from apigen.client.domain import ClientModule
-from apigen.client.formatter import ChunkFormatter
+from apigen.client.formatter import LINE_LENGTH, ChunkFormatter, line_width
 from apigen.client.safe_text import SafeText
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -39,6 +43,39 @@ def _black_method(context: jinja2.runtime.Context, text: str) -> Markup:
     return Markup(formatter.method(str(text).lstrip("\n").rstrip() + "\n"))
 
 
+def _bracketed(block: Markup) -> Markup:
+    """Jinja filter: a bracketed construct, laid out as black lays it out.
+
+    The block's first line is the statement up to its opening bracket (indentation included),
+    its last line the closing bracket and what follows it, each line between one item (leading
+    whitespace and empty lines ignored). The result is one line when that fits in 100 columns;
+    else one item per line, each with a trailing comma, the closing bracket on a line of its own:
+    black keeps that layout as it is (the "magic trailing comma"), so the chunk needs no black.
+    """
+    if not isinstance(block, Markup):
+        raise TypeError("bracketed formats template blocks only")
+    head, *middle, tail = str(block).strip("\n").split("\n")
+    items = [item.strip() for item in middle if item.strip()]
+    one_line = head + ", ".join(items) + tail.strip()
+    if not items or line_width(one_line) <= LINE_LENGTH:
+        return Markup(one_line + "\n")
+    indent = head[: len(head) - len(head.lstrip(" "))]
+    lines = [head, *(f"{indent}    {item}," for item in items), indent + tail.strip()]
+    return Markup("\n".join(lines) + "\n")
+
+
+def _too_long(text: Markup) -> bool:
+    """Jinja test: whether black surely splits `text` (indentation included, a newline after it
+    ignored): more than one line, or longer than 100 columns even at one column a character.
+
+    For layouts black keeps only because the one-line form does not fit (no magic trailing
+    comma holds them): when black's width is not sure to exceed 100 columns, the template writes
+    the one-line form, which formatter.py then leaves to black if it may be too long.
+    """
+    line = str(text).removesuffix("\n")
+    return "\n" in line or len(line) > LINE_LENGTH
+
+
 @functools.cache
 def environment(bytecode_dir: Path | None = None) -> jinja2.Environment:
     """The Jinja environment, built once per process (and cache folder).
@@ -64,6 +101,8 @@ def environment(bytecode_dir: Path | None = None) -> jinja2.Environment:
     )
     env.filters["black_module"] = _black_module
     env.filters["black_method"] = _black_method
+    env.filters["bracketed"] = _bracketed
+    env.tests["too_long"] = _too_long
     return env
 
 
