@@ -29,8 +29,6 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # for tests.client.realistic_app, the benchmark's spec
 
-ROOT = Path(__file__).resolve().parents[2]
-
 _CHILD = r"""
 import json, sys, time
 spec = json.load(open(sys.argv[1]))
@@ -106,7 +104,6 @@ def _edited(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def measure(rounds: int, dcg_python: str | None) -> dict[str, list[float]]:
-    sys.path.insert(0, str(ROOT))
     from tests.client.realistic_app import realistic_spec
 
     spec = realistic_spec()
