@@ -6,10 +6,8 @@ import json
 import os
 import shutil
 from pathlib import Path
-from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
 
 from apigen.atomic_write import write_if_changed
 from apigen.import_graph import ImportGraph
@@ -17,7 +15,6 @@ from apigen.library_versions import installed_versions
 from apigen.module_discovery import discover_modules
 from apigen.spec_json import canonical_json
 from apigen.xxhash_checker import XxhashChecker
-from tests.client.spec_strategies import MODULE, VERSION, openapi_documents
 
 
 def write(path: Path, text: str = "") -> Path:
@@ -198,28 +195,6 @@ def test_canonical_json_is_json_dumps_byte_for_byte(built_template: Path) -> Non
     ]
     for document in documents:
         assert canonical_json(document) == json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-
-
-@settings(
-    max_examples=60,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=list(HealthCheck),
-)
-@given(document=openapi_documents(max_schemas=4, max_operations=3))
-def test_chunks_kept_as_written_are_black_stable(document: dict[str, Any]) -> None:
-    """The client formatter skips black on chunks it judges black-stable
-    (apigen.client.formatter._fits_as_written): on hostile documents, the whole client must
-    still be what black makes of it."""
-    from apigen.client import SpecError, render_client
-    from apigen.client.formatter import format_module
-
-    try:
-        source = render_client(document, module=MODULE, version=VERSION)
-    except SpecError:
-        return
-    assert format_module(source) == source
 
 
 def test_cached_closures_follow_edits_and_new_files(

@@ -19,8 +19,8 @@ everything else (a line black would split, an escape or a prefix it could rewrit
 goes to black. The layout between tokens (indentation, blank lines, brackets) is the templates'
 own and is checked by tests: tests/client/test_black_free_rendering.py and
 tests/ws_client/test_black_free_rendering.py run black on every chunk kept as written, over
-hand-written and generated hostile documents, and require that rendering the project's
-documents needs no black at all; tests/graph/test_building_blocks.py checks the whole file.
+hand-written and generated hostile documents, require the whole file to be black's, and
+require that rendering the project's documents needs no black at all.
 """
 
 from __future__ import annotations
