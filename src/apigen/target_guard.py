@@ -16,6 +16,7 @@ from apigen.run_reasons import CHECK_SIGNATURE, add_reason
 from apigen.xxhash_checker import file_digest
 
 VALUE_KEY = "apigen:targets"
+BY_STAT, BY_DIGEST = "stat", "digest"  # how a target matched its recorded state
 
 
 class TargetsUnchanged:
@@ -23,17 +24,17 @@ class TargetsUnchanged:
 
     __signature__ = CHECK_SIGNATURE
 
+    def __init__(self) -> None:
+        # Whether a target matched by its digest, its stat having changed (a fresh clone):
+        # the task is up to date, and its recorded states are worth refreshing.
+        self.stats_moved = False
+
     def configure_task(self, task: Any) -> None:
         task.value_savers.append(lambda: self.values(task))
 
     def values(self, task: Any) -> dict[str, Any]:
         """What to record after the task succeeded."""
         return {VALUE_KEY: _states(task.targets)}
-
-    def __init__(self) -> None:
-        # Whether a target matched by its digest, its stat having changed (a fresh clone):
-        # the task is up to date, and its recorded states are worth refreshing.
-        self.stats_moved = False
 
     def __call__(self, task: Any, values: dict[str, Any]) -> bool | None:
         recorded = values.get(VALUE_KEY)
@@ -65,9 +66,6 @@ def _states(targets: list[str]) -> dict[str, list[Any]]:
 
 def _exists(target: str) -> bool:
     return os.path.lexists(target)
-
-
-BY_STAT, BY_DIGEST = "stat", "digest"
 
 
 def _match(target: str, state: list[Any]) -> str | None:

@@ -60,7 +60,7 @@ class UpToDate:
         self.targets = TargetsUnchanged()
         # The inputs as checked, before the task runs: a file edited while it runs reruns it
         # next time. `_listing` is computed only when the key differs (or nothing is recorded).
-        self._state: str | None = None
+        self._state = ""
         self._key: str | None = None
         self._listing: str | None = None
         self._listing_recorded = False  # the recorded listing is the one of `_key`
@@ -78,7 +78,7 @@ class UpToDate:
             if self._key is None:
                 self._measure()
             if self._listing is None and not self._listing_recorded:
-                self._listing = self.files.listing(self._state or "", None)
+                self._list(None)
             values[INPUTS_KEY] = [self._key]
             if self._listing is not None and not self._listing_recorded:
                 record_listing(task.name, self._listing)
@@ -90,12 +90,17 @@ class UpToDate:
         self._state = self.files.state(self.inputs, self.generated_inputs)
         self._key = self.files.key(self._state)
 
+    def _list(self, previous: str | None) -> str:
+        """The listing of the measured inputs (hashing those whose stat `previous` lacks)."""
+        self._listing = self.files.listing(self._state, previous)
+        return self._listing
+
     def __call__(self, task: Any, values: dict[str, Any]) -> bool:
         if not values:
             add_reason(task, "new task")
             if self.inputs or self.generated_inputs:
                 self._measure()
-                self._listing = self.files.listing(self._state or "", None)
+                self._list(None)
             self._reasons = ["new task"]
             return False
         unchanged = self.settings(task, values)
@@ -119,7 +124,7 @@ class UpToDate:
         ):
             add_reason(task, "inputs not recorded before (older apigen)")
             self._measure()
-            self._listing = self.files.listing(self._state or "", None)
+            self._list(None)
             return False
         self._measure()
         inline = recorded[1] if len(recorded) == 2 else None
@@ -131,11 +136,11 @@ class UpToDate:
                 self._listing, self._inputs_refreshed = inline, True  # move it to its own row
             return True
         previous = inline if inline is not None else recorded_listing(task.name)
-        self._listing = self.files.listing(self._state or "", previous)
+        listing = self._list(previous)
         if previous is None:
             add_reason(task, "input digests not recorded")
             return False
-        changed, removed = self.files.changes(previous, self._listing)
+        changed, removed = self.files.changes(previous, listing)
         # What the reporter (and doit's own file_dep check) calls the changed dependencies.
         task.dep_changed = changed
         self._inputs_refreshed = not changed and not removed

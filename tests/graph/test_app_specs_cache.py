@@ -24,6 +24,7 @@ from apigen.spec_json import canonical_json
 from apigen.spec_validation import validate_document
 from apigen.user_errors import UserError
 from tests.asyncapi.real_documents import asyncapi_text, openapi_document, ws_modules
+from tests.support.spec_parts import load_parts
 
 KINDS = ("openapi", "asyncapi")
 TITLES = {"openapi": "Trading API", "asyncapi": "Trading WebSocket API"}
@@ -98,7 +99,7 @@ class Parts:
 
     def from_scratch(self, kind: str) -> str:
         """What a merge of the part files makes, without any cache (raises its UserError)."""
-        texts, documents = merged_specs._load(self.paths[kind])
+        texts, documents = load_parts(self.paths[kind])
         merged = MERGE[kind](documents, title=TITLES[kind], texts=texts)
         validate_document(Path(OUTPUTS[kind]), merged)
         return canonical_json(merged)

@@ -15,6 +15,7 @@ from apigen.library_versions import installed_versions
 from apigen.module_discovery import discover_modules
 from apigen.spec_json import canonical_json
 from apigen.xxhash_checker import XxhashChecker
+from tests.support.spec_parts import load_parts
 
 
 def write(path: Path, text: str = "") -> Path:
@@ -248,10 +249,10 @@ def test_app_specs_reuse_unchanged_parts_text(
     def build_and_check() -> None:
         failure = merged_specs.write_app_specs(parts["openapi"], parts["asyncapi"], outputs)
         assert failure is None, failure
-        texts, documents = merged_specs._load(parts["openapi"])
+        texts, documents = load_parts(parts["openapi"])
         merged = merged_specs.merge_openapi(documents, title="Trading API", texts=texts)
         assert Path(outputs[0]).read_text() == canonical_json(merged)
-        texts, documents = merged_specs._load(parts["asyncapi"])
+        texts, documents = load_parts(parts["asyncapi"])
         merged = merged_specs.merge_asyncapi(documents, title="Trading WebSocket API")
         assert Path(outputs[1]).read_text() == canonical_json(merged)
 

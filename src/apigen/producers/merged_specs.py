@@ -714,9 +714,3 @@ class _PartsCache:
         )
         with contextlib.suppress(OSError):  # a cache we cannot write only costs speed
             write_if_changed(self.path, line + b"\n" + header + body)
-
-
-def _load(parts: dict[str, str]) -> tuple[dict[str, str], dict[str, JsonObject]]:
-    """The parts' texts and documents (tests compare with a merge of them)."""
-    texts = {key: Path(path).read_text(encoding="utf-8") for key, path in parts.items()}
-    return texts, {key: json.loads(text) for key, text in texts.items()}
